@@ -1,0 +1,16 @@
+// The one list of families velo ships. A new family adds its line here.
+#include "families/family.hpp"
+#include "families/counters/counters.hpp"
+
+namespace velo {
+
+const Registry& registry() {
+  static const Registry all = [] {
+    Registry r;
+    r.add(make_counters_family());
+    return r;
+  }();
+  return all;
+}
+
+}  // namespace velo

@@ -1,0 +1,80 @@
+// The report model: everything one `velo run` measured, plus what is needed to
+// judge whether two reports can be compared (environment, provenance, scenario
+// hashes). Serialized as versioned JSON; the format is specified in reports/.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/host.hpp"
+#include "core/metric.hpp"
+#include "core/result.hpp"
+#include "scenario/case.hpp"
+#include "stats/summary.hpp"
+
+namespace velo::report {
+
+inline constexpr int kSchemaVersion = 1;
+
+enum class CaseStatus { ok, skipped, failed, timeout };
+std::string_view to_string(CaseStatus status);
+std::optional<CaseStatus> parse_case_status(std::string_view text);
+
+struct MetricResult {
+  MetricSpec spec;
+  std::vector<double> samples;  // one per repetition, in run order
+  stats::Summary summary;       // recomputed from samples when a report is read
+};
+
+struct CaseResult {
+  Case spec;
+  CaseStatus status = CaseStatus::ok;
+  std::string reason;  // why skipped/failed/timeout; empty when ok
+  std::vector<MetricResult> metrics;  // runner metrics first, then the family's
+  nlohmann::json details = nlohmann::json::object();  // family-specific facts
+  std::optional<std::int64_t> peak_rss_bytes;  // of the worker process (wait4); absent in-process
+  double wall_seconds = 0;  // the whole case, worker start to exit
+
+  const MetricResult* find_metric(std::string_view name) const;
+};
+
+struct Provenance {
+  std::string velo_version;
+  std::string velo_commit;             // the commit velo was built from
+  std::string directory;               // where velo was run
+  std::optional<std::string> git_commit;  // of `directory`, when it is a repository
+  std::optional<bool> git_dirty;
+};
+
+struct ScenarioRecord {
+  std::string path;    // as given, or "<builtin>/quick/counters.toml"
+  std::string name;
+  std::string family;
+  std::string content_hash;  // "fnv1a64:0123456789abcdef"
+  nlohmann::json gate = nullptr;  // the scenario's [gate] table, verbatim, when present
+};
+
+struct Report {
+  int schema_version = kSchemaVersion;
+  std::string started_at;   // ISO 8601 UTC
+  std::string finished_at;
+  bool complete = true;     // false when interrupted (Ctrl-C)
+  Provenance provenance;
+  Environment environment;
+  nlohmann::json settings = nlohmann::json::object();  // command-line options that shaped the run
+  std::vector<ScenarioRecord> scenarios;
+  std::vector<CaseResult> cases;
+  std::vector<std::string> notes;  // machine-level caveats ("hardware counters unavailable: ...")
+};
+
+// JSON text of a report (pretty-printed, stable key order).
+std::string to_json_text(const Report& report);
+// Parses a report; errors name `source` (a file name) and what was expected.
+Expected<Report> parse_report(std::string_view text, const std::string& source);
+Expected<Report> read_report_file(const std::string& path);
+
+}  // namespace velo::report
