@@ -31,6 +31,9 @@ class MetricSink {
  public:
   virtual ~MetricSink() = default;
   virtual void add(std::string_view metric, double value) = 0;
+  // A one-line caveat about this case's measurements, e.g. why hardware counters
+  // are absent. The report keeps each distinct note once.
+  virtual void note(std::string_view text) { (void)text; }
 };
 
 // One case's workload, built once per case outside the measured region.
@@ -107,6 +110,10 @@ struct Family {
   // Cross-parameter validation (e.g. percentages summing to 100). An error here is
   // bad input: the scenario is rejected before anything runs.
   std::function<std::optional<std::string>(const Params&)> validate;
+
+  // Renders a case's details() for people (e.g. a struct layout, pahole-style);
+  // printed under the comparison table. Unset: details are only in the JSON.
+  std::function<std::string(const nlohmann::json& details)> describe_details;
 
   std::vector<Implementation> impls;
 
