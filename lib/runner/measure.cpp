@@ -153,6 +153,11 @@ report::CaseResult measure_case(const Case& spec) {
     for (const auto& [name, counter] : run.counters) samples[name].push_back(counter.value);
   }
   const std::size_t repetitions = reporter.runs().size();
+  // Operations per repetition, chosen by Google Benchmark: exporters such as
+  // benchstat's format carry them, and a reader can judge how long each sample ran.
+  std::vector<std::int64_t> iterations;
+  for (const auto& run : reporter.runs()) iterations.push_back(run.iterations);
+  result.details["iterations"] = iterations;
   auto emit = [&](const MetricSpec& metric_spec) {
     auto it = samples.find(metric_spec.name);
     if (it == samples.end() || it->second.size() != repetitions) return;
