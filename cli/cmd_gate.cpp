@@ -102,7 +102,7 @@ int gate(const GateArgs& args) {
   }
   const bool color = isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
   if (args.format == "markdown") fmt::print("{}", exporter::gate_markdown(result));
-  else if (args.format == "json") fmt::print("{}", exporter::diff_json(result.comparison));
+  else if (args.format == "json") fmt::print("{}", exporter::gate_json(result));
   else fmt::print("{}", exporter::gate_text(result, color));
   return result.passed() ? exit_code::ok : exit_code::failed;
 }

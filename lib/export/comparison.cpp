@@ -275,4 +275,23 @@ std::string gate_markdown(const report::GateResult& result) {
   return out;
 }
 
+std::string gate_json(const report::GateResult& result) {
+  using nlohmann::json;
+  json findings = json::array();
+  for (const auto& f : result.findings) {
+    json item = {{"kind", to_string(f.kind)}, {"id", f.id}};
+    if (!f.metric.empty()) {
+      item.update({{"metric", f.metric}, {"unit", f.unit}, {"base_median", f.base_median},
+                   {"head_median", f.head_median}, {"delta", std::isfinite(f.delta) ? json(f.delta) : json(f.delta > 0 ? "inf" : "-inf")},
+                   {"threshold", f.threshold}, {"threshold_origin", f.threshold_origin}, {"p_adjusted", f.p_adjusted}});
+    }
+    if (!f.reason.empty()) item["reason"] = f.reason;
+    findings.push_back(item);
+  }
+  return json{{"passed", result.passed()}, {"regressions", result.regressions()}, {"unchanged", result.unchanged},
+              {"underpowered", result.underpowered}, {"findings", findings},
+              {"comparison", json::parse(diff_json(result.comparison))}}
+             .dump(2) + "\n";
+}
+
 }  // namespace velo::exporter

@@ -24,6 +24,8 @@ std::string gate_text(const report::GateResult& result, bool color = false);
 // Markdown for a CI step summary or PR comment: regressions first, then
 // improvements, then a count of unchanged cases.
 std::string gate_markdown(const report::GateResult& result);
+// Machine-readable verdict: passed, every finding, counts, and the full comparison.
+std::string gate_json(const report::GateResult& result);
 
 // "+12.3%", "-4.56%", "+inf%" (from zero).
 std::string format_delta(double delta);
