@@ -1,7 +1,7 @@
 // Reading one scenario file (TOML, docs/scenario-format.md) into a Scenario.
 //
-// The checks run in file order, table by table ([scenario], [run], [params],
-// [[variant]], [profile], [gate]), and stop at the first problem: the user fixes
+// The checks run table by table ([scenario], [run], [profile], [gate], [params],
+// [[variant]]; keys within a table in file order) and stop at the first problem: the user fixes
 // one thing at a time and is never shown a cascade of follow-on errors. Once the
 // file is well-formed, every point of its parameter matrix is expanded against the
 // family (scenario_detail::expand_scenario), so a file that parses is a file that runs.
@@ -72,15 +72,15 @@ std::string wrong_type(std::string_view key, std::string_view table_name, std::s
 
 Status Parser::check_keys(const toml::table& table, std::string_view table_name,
                           const std::vector<std::string>& allowed) const {
-  for (auto&& [key, value] : table) {
-    if (std::find(allowed.begin(), allowed.end(), key.str()) != allowed.end()) continue;
-    std::string message = fmt::format("unknown key '{}' in {}", key.str(), table_name);
-    if (auto hint = closest_match(key.str(), allowed)) {
+  for (const auto& [key, value] : scenario_detail::entries_in_file_order(table)) {
+    if (std::find(allowed.begin(), allowed.end(), key->str()) != allowed.end()) continue;
+    std::string message = fmt::format("unknown key '{}' in {}", key->str(), table_name);
+    if (auto hint = closest_match(key->str(), allowed)) {
       message += fmt::format("; did you mean '{}'?", *hint);
     } else {
       message += fmt::format("; expected one of: {}", join(allowed, ", "));
     }
-    return error_at(key.source(), std::move(message));
+    return error_at(key->source(), std::move(message));
   }
   return {};
 }
@@ -225,8 +225,9 @@ Status Parser::read_params(const toml::table& table, std::string_view table_name
                            std::vector<std::pair<std::string, std::vector<ParamValue>>>& out,
                            ParamSources& sources) const {
   sources.table = location_of(table.source(), path_);
-  for (auto&& [key, node] : table) {
-    const std::string name(key.str());
+  for (const auto& [key, value_node] : scenario_detail::entries_in_file_order(table)) {
+    const toml::node& node = *value_node;
+    const std::string name(key->str());
     auto not_a_value = [&](const toml::node& bad) {
       return error_at(bad.source(),
                       fmt::format("parameter '{}' in {} must be a value (integer, float, boolean or string) or a "
@@ -252,7 +253,7 @@ Status Parser::read_params(const toml::table& table, std::string_view table_name
       values.push_back(std::move(*value));
       where.push_back(location_of(node.source(), path_));
     }
-    sources.keys[name] = location_of(key.source(), path_);
+    sources.keys[name] = location_of(key->source(), path_);
     sources.values[name] = std::move(where);
     out.emplace_back(name, std::move(values));
   }
@@ -407,15 +408,7 @@ Expected<Scenario> Parser::parse(std::string_view text) {
   const Family& family = *registry_.find(scenario.family);
   if (auto s = read_run_table(root, scenario); !s) return s.error();
 
-  ScenarioSources sources;
-  auto params = sub_table(root, "params");
-  if (!params) return params.error();
-  if (*params) {
-    if (auto s = read_params(**params, "[params]", scenario.params, sources.params); !s) return s.error();
-  }
-  if (auto s = read_variants(root, family, scenario, sources); !s) return s.error();
   if (auto s = read_profile_table(root, scenario); !s) return s.error();
-
   if (const toml::node* gate = root.get("gate")) {
     if (!gate->is_table()) {
       return error_at(gate->source(),
@@ -423,6 +416,14 @@ Expected<Scenario> Parser::parse(std::string_view text) {
     }
     scenario.gate = scenario_detail::to_json(*gate);
   }
+
+  ScenarioSources sources;
+  auto params = sub_table(root, "params");
+  if (!params) return params.error();
+  if (*params) {
+    if (auto s = read_params(**params, "[params]", scenario.params, sources.params); !s) return s.error();
+  }
+  if (auto s = read_variants(root, family, scenario, sources); !s) return s.error();
 
   // Every matrix point must be valid for its family before the file is accepted.
   auto cases = scenario_detail::expand_scenario(scenario, {}, registry_, &sources);

@@ -1,6 +1,8 @@
 #include "scenario/toml_util.hpp"
 
+#include <algorithm>
 #include <sstream>
+#include <tuple>
 
 namespace velo::scenario_detail {
 
@@ -22,6 +24,17 @@ std::string_view type_name(const toml::node& node) {
 
 SourceLocation location_of(const toml::source_region& region, const std::string& file) {
   return SourceLocation{file, static_cast<int>(region.begin.line), static_cast<int>(region.begin.column)};
+}
+
+std::vector<std::pair<const toml::key*, const toml::node*>> entries_in_file_order(const toml::table& table) {
+  std::vector<std::pair<const toml::key*, const toml::node*>> entries;
+  for (auto&& [key, node] : table) entries.emplace_back(&key, &node);
+  std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+    const auto& x = a.first->source().begin;
+    const auto& y = b.first->source().begin;
+    return std::tie(x.line, x.column) < std::tie(y.line, y.column);
+  });
+  return entries;
 }
 
 std::optional<ParamValue> param_scalar(const toml::node& node) {

@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>
@@ -19,6 +21,10 @@ std::string_view type_name(const toml::node& node);
 
 // file:line:column of a node or key; line/column 0 when toml++ does not know.
 SourceLocation location_of(const toml::source_region& region, const std::string& file);
+
+// A table's entries in the order they are written in the file. (toml++ keeps a
+// table sorted by key; matrices and error order must follow the file.)
+std::vector<std::pair<const toml::key*, const toml::node*>> entries_in_file_order(const toml::table& table);
 
 // A TOML scalar a parameter can hold (integer, float, boolean, string);
 // nullopt for arrays, tables and dates.
