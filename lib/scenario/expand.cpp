@@ -9,6 +9,7 @@
 #include "scenario/expand.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <map>
 #include <set>
 
@@ -276,11 +277,19 @@ Expected<std::vector<Case>> expand_scenario(const Scenario& scenario, const std:
     const std::optional<std::string> host_reason =
         impl.host_unsupported ? impl.host_unsupported() : std::nullopt;
 
+    // Defaults go through coerce_param too, so a bytes default written "4KiB" reads as an integer.
+    Params defaults;
+    for (const auto* specs : {&family->params, &impl.params}) {
+      for (const auto& spec : *specs) {
+        auto value = coerce_param(spec, spec.default_value);
+        assert(value && "a ParamSpec's default must satisfy the spec");
+        defaults.set(spec.name, value ? *value : spec.default_value);
+      }
+    }
+
     std::vector<std::size_t> point(matrix->size(), 0);
     for (;;) {
-      Params params;
-      for (const auto& spec : family->params) params.set(spec.name, spec.default_value);
-      for (const auto& spec : impl.params) params.set(spec.name, spec.default_value);
+      Params params = defaults;
       for (std::size_t k = 0; k < matrix->size(); ++k) params.set((*matrix)[k].name, (*matrix)[k].values[point[k]]);
 
       const std::string explicit_params = key_values(*matrix, point, /*group_only=*/false);

@@ -1,5 +1,7 @@
 // Loading sets of scenario files: paths and directories from the command line, or
 // the quick suite compiled into the binary.
+#include "scenario/scenario.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -7,7 +9,6 @@
 #include <fmt/format.h>
 
 #include "scenario/embedded_files.hpp"
-#include "scenario/scenario.hpp"
 #include "scenario/toml_util.hpp"
 
 namespace velo {

@@ -5,19 +5,20 @@
 // one thing at a time and is never shown a cascade of follow-on errors. Once the
 // file is well-formed, every point of its parameter matrix is expanded against the
 // family (scenario_detail::expand_scenario), so a file that parses is a file that runs.
+#include "scenario/scenario.hpp"
+
 #include <algorithm>
 #include <climits>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <sstream>
+#include <map>
 
 #include <fmt/format.h>
 
 #include "core/text.hpp"
 #include "scenario/expand.hpp"
-#include "scenario/scenario.hpp"
 #include "scenario/toml_util.hpp"
 
 namespace velo {
