@@ -51,7 +51,9 @@ Expected<std::vector<Scenario>> load_scenarios(const std::vector<std::string>& p
     const fs::file_status status = fs::status(path, error);
     if (fs::is_directory(status)) {
       std::vector<std::string> found;
-      for (auto it = fs::recursive_directory_iterator(path, error); !error && it != fs::recursive_directory_iterator();
+      // Not recursive: `scenarios/` is the full studies, `scenarios/quick/` the short
+      // versions of the same cases, and running both at once would only collide.
+      for (auto it = fs::directory_iterator(path, error); !error && it != fs::directory_iterator();
            it.increment(error)) {
         if (it->path().extension() == ".toml" && it->is_regular_file(error)) found.push_back(it->path().string());
       }
