@@ -33,25 +33,47 @@ double sorted_quantile(const std::vector<double>& sorted, double q) {
   return sorted[below] + (h - static_cast<double>(below)) * (sorted[above] - sorted[below]);
 }
 
-// P(B = i) for B ~ Binomial(n, 1/2), in log space so large n neither overflows the
-// binomial coefficient nor underflows 2^-n.
-double binomial_half_pmf(std::size_t n, std::size_t i) {
-  const auto nd = static_cast<double>(n);
-  const auto id = static_cast<double>(i);
-  return std::exp(std::lgamma(nd + 1) - std::lgamma(id + 1) - std::lgamma(nd - id + 1) -
-                  nd * std::log(2.0));
-}
+// P(B = i) for B ~ Binomial(n, 1/2). Up to kExactBinomialN the recurrence
+// P(i+1) = P(i) (n - i) / (i + 1) from P(0) = 2^-n is exact (dyadic rationals with
+// small numerators) and uses no libm, so reports are bit-identical across machines;
+// beyond it 2^-n underflows, so log space takes over.
+constexpr std::size_t kExactBinomialN = 1000;
+
+class BinomialHalf {
+ public:
+  explicit BinomialHalf(std::size_t n) : n_(n), pmf_(std::ldexp(1.0, -static_cast<int>(n))) {}
+
+  // P(B = i) for i = 0, 1, 2, ... on successive calls.
+  double next() {
+    double p = pmf_;
+    if (n_ > kExactBinomialN) {
+      const auto n = static_cast<double>(n_);
+      const auto i = static_cast<double>(i_);
+      p = std::exp(std::lgamma(n + 1) - std::lgamma(i + 1) - std::lgamma(n - i + 1) -
+                   n * std::log(2.0));
+    }
+    pmf_ = pmf_ * static_cast<double>(n_ - i_) / static_cast<double>(i_ + 1);
+    ++i_;
+    return p;
+  }
+
+ private:
+  std::size_t n_;
+  std::size_t i_ = 0;
+  double pmf_;
+};
 
 Interval interval_of_sorted(const std::vector<double>& sorted, double level) {
   assert(level > 0 && level < 1);
   const std::size_t n = sorted.size();
   if (n == 0) return {};
   // Widest pair first (j = 1: min and max); narrow while the next pair still covers.
-  double below_j = binomial_half_pmf(n, 0);  // P(B <= j - 1) for j = 1
+  BinomialHalf pmf(n);
+  double below_j = pmf.next();  // P(B <= j - 1) for j = 1
   std::size_t j = 1;
   double coverage = 1 - 2 * below_j;
   while (j + 1 <= n - j) {  // the next pair (j+1, n-j) is still a proper pair
-    const double next_below = below_j + binomial_half_pmf(n, j);
+    const double next_below = below_j + pmf.next();
     const double next_coverage = 1 - 2 * next_below;
     if (next_coverage < level) break;
     below_j = next_below;

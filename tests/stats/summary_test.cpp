@@ -189,3 +189,14 @@ TEST_CASE("summarize fills every field from unsorted samples", "[stats]") {
     CHECK(s.ci.high == 15);
   }
 }
+
+TEST_CASE("median interval for large n (log-space binomial)", "[stats]") {
+  // n = 2001: the exact binomial sum (Python: math.comb over 2**2001) puts the 95%
+  // interval at ranks 957 and 1045; the normal approximation agrees:
+  // (n + 1)/2 -+ 1.96 sqrt(n)/2 = 1001 -+ 43.8.
+  const Interval ci = velo::stats::median_confidence_interval(scrambled_ranks(2001));
+  CHECK(ci.level >= 0.95);
+  CHECK(ci.level < 0.96);
+  CHECK(ci.low == 957);
+  CHECK(ci.high == 1045);
+}
