@@ -421,7 +421,7 @@ CaseResult read_case(Reader& in, const ojson& object, const std::string& path) {
   const std::string status = in.string(object, path, "status");
   if (const auto parsed = parse_case_status(status)) {
     result.status = *parsed;
-  } else if (!in.error()) {
+  } else {
     in.fail_expected(child_path(path, "status"), "one of ok|skipped|failed|timeout", ojson(status));
   }
   result.reason = in.string(object, path, "reason");

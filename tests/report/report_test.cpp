@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <set>
 #include <sstream>
 
 #include "report/report.hpp"
@@ -344,4 +345,31 @@ TEST_CASE("what velo writes has every field the schema requires", "[report]") {
   const json written = json::parse(velo::report::to_json_text(velo::testing::sample_report()));
   check_against_schema(schema, schema, written, "$");
   check_against_schema(schema, schema, json::parse(read_source_file("tests/data/report/example.json")), "$");
+}
+
+namespace {
+
+void collect_properties(const json& node, std::set<std::string>& names) {
+  if (node.is_object()) {
+    if (node.contains("properties")) {
+      for (const auto& [name, child] : node["properties"].items()) names.insert(name);
+    }
+    for (const auto& [key, child] : node.items()) collect_properties(child, names);
+  } else if (node.is_array()) {
+    for (const auto& child : node) collect_properties(child, names);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("SPEC.md documents every field of the schema", "[report]") {
+  const json schema = json::parse(read_source_file("reports/schema.json"));
+  const std::string spec = read_source_file("reports/SPEC.md");
+  std::set<std::string> names;
+  collect_properties(schema, names);
+  CHECK(names.size() > 50);
+  for (const auto& name : names) {
+    INFO(name);
+    CHECK(spec.find("`" + name + "`") != std::string::npos);
+  }
 }
