@@ -135,6 +135,16 @@ std::vector<MetricSpec> choose_columns(const std::vector<const CaseResult*>& cas
   return columns.empty() ? present : columns;
 }
 
+// Details come from a report file, possibly written by another velo version: a
+// shape the family no longer expects is left out of the table, not a crash.
+std::string describe(const Family& family, const nlohmann::json& details) {
+  try {
+    return family.describe_details(details);
+  } catch (const nlohmann::json::exception&) {
+    return {};
+  }
+}
+
 ComparisonTable build_table(const std::string& scenario, const std::vector<std::string>& group,
                             std::vector<const CaseResult*> cases, const Registry& families,
                             const TableOptions& options) {
@@ -173,17 +183,18 @@ ComparisonTable build_table(const std::string& scenario, const std::vector<std::
     row.ok = result->status == CaseStatus::ok;
     if (row.ok) {
       for (const auto& column : table.columns) {
-        row.cells.push_back(metric_cell(result->find_metric(column.name)));
-        const auto* metric = result->find_metric(column.name);
+        const report::MetricResult* metric = result->find_metric(column.name);
+        row.cells.push_back(metric_cell(metric));
         table.any_unstable |= row.cells.back().unstable;
-        table.any_low_coverage |= metric && metric->summary.n >= 2 && metric->summary.ci.level < 0.95;
+        table.any_interval |= !row.cells.back().interval.empty();
+        table.any_low_coverage |= !row.cells.back().interval.empty() && metric->summary.ci.level < 0.95;
       }
       set_ratio(row, result->find_metric(first_metric), baseline_metric);
     } else {
       row.status = status_text(*result, row.baseline);
     }
     if (family && family->describe_details && !result->details.empty()) {
-      std::string text = family->describe_details(result->details);
+      std::string text = describe(*family, result->details);
       if (!text.empty() && seen_details.insert(text).second) table.details.push_back(text);
     }
     table.rows.push_back(std::move(row));
@@ -235,10 +246,16 @@ std::vector<ComparisonTable> build_comparison(const Report& report, const TableO
   return tables;
 }
 
-std::vector<std::string> closing_lines(const Report& report) {
+std::vector<std::string> closing_lines(const Report& report,
+                                       const std::vector<ComparisonTable>& tables) {
   std::vector<std::string> lines;
+  const auto any = [&](bool ComparisonTable::*flag) {
+    return std::any_of(tables.begin(), tables.end(), [&](const auto& t) { return t.*flag; });
+  };
+  if (any(&ComparisonTable::any_interval)) lines.emplace_back(kIntervalLegend);
+  if (any(&ComparisonTable::any_low_coverage)) lines.emplace_back(kLowCoverageLegend);
   for (const auto& note : report.notes) lines.push_back("note: " + note);
-  if (!report.complete) lines.emplace_back("report incomplete (interrupted)");
+  if (!report.complete) lines.emplace_back(kIncompleteLine);
   return lines;
 }
 

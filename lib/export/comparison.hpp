@@ -42,19 +42,23 @@ struct ComparisonTable {
   std::vector<ComparisonRow> rows;  // baseline first, then scenario order
   std::vector<std::string> details;  // distinct describe_details() texts of the rows
   bool any_unstable = false;
+  bool any_interval = false;
   bool any_low_coverage = false;  // some interval covers less than 95% (few repetitions)
 };
 
 std::vector<ComparisonTable> build_comparison(const report::Report& report,
                                               const TableOptions& options);
 
-// Lines printed after all tables: the report's notes and the incomplete marker.
-std::vector<std::string> closing_lines(const report::Report& report);
+// Lines printed after all tables: legends for the intervals, the report's notes
+// and, last, kIncompleteLine when the run was interrupted.
+std::vector<std::string> closing_lines(const report::Report& report,
+                                       const std::vector<ComparisonTable>& tables);
 
 inline constexpr std::string_view kUnstableLegend =
     "! unstable: coefficient of variation above 5%; the median may not repeat";
 inline constexpr std::string_view kIntervalLegend =
     "±: half-width of the median's 95% confidence interval, relative to the median";
+inline constexpr std::string_view kIncompleteLine = "report incomplete (interrupted)";
 inline constexpr std::string_view kLowCoverageLegend =
     "with fewer than 6 repetitions the interval is min..max and covers less than 95%";
 

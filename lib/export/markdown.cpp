@@ -64,25 +64,14 @@ void render_table(std::string& out, const ComparisonTable& table) {
 std::string comparison_markdown(const report::Report& report, const TableOptions& options) {
   const std::vector<ComparisonTable> tables = build_comparison(report, options);
   std::string out;
-  bool any_interval = false;
-  bool any_low_coverage = false;
   for (const auto& table : tables) {
     if (!out.empty()) out += '\n';
     render_table(out, table);
-    for (const auto& row : table.rows) {
-      for (const auto& cell : row.cells) any_interval |= !cell.interval.empty();
-    }
-    any_low_coverage |= table.any_low_coverage;
   }
-  std::vector<std::string> closing;
-  if (any_interval) closing.emplace_back(kIntervalLegend);
-  if (any_low_coverage) closing.emplace_back(kLowCoverageLegend);
-  for (const auto& note : report.notes) closing.push_back("note: " + note);
-  if (!report.complete) closing.emplace_back("**report incomplete (interrupted)**");
-  if (!closing.empty()) {
-    out += '\n';
-    for (const auto& line : closing) out += line + "\n\n";
-    out.pop_back();
+  // Closing lines as paragraphs; the incomplete marker in bold.
+  for (const auto& line : closing_lines(report, tables)) {
+    if (!out.empty()) out += '\n';
+    out += line == kIncompleteLine ? fmt::format("**{}**\n", line) : line + "\n";
   }
   return out;
 }

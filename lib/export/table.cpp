@@ -140,24 +140,13 @@ void render_table(std::string& out, const ComparisonTable& table, bool color) {
 std::string comparison_table(const report::Report& report, const TableOptions& options) {
   const std::vector<ComparisonTable> tables = build_comparison(report, options);
   std::string out;
-  bool any_interval = false;
-  bool any_low_coverage = false;
   for (const auto& table : tables) {
     if (!out.empty()) out += '\n';
     render_table(out, table, options.color);
-    for (const auto& row : table.rows) {
-      for (const auto& cell : row.cells) any_interval |= !cell.interval.empty();
-    }
-    any_low_coverage |= table.any_low_coverage;
   }
-  std::vector<std::string> closing;
-  if (any_interval) closing.emplace_back(kIntervalLegend);
-  if (any_low_coverage) closing.emplace_back(kLowCoverageLegend);
-  for (auto& line : closing_lines(report)) closing.push_back(std::move(line));
-  if (!closing.empty()) {
-    if (!out.empty()) out += '\n';
-    for (const auto& line : closing) out += line + "\n";
-  }
+  const std::vector<std::string> closing = closing_lines(report, tables);
+  if (!closing.empty() && !out.empty()) out += '\n';
+  for (const auto& line : closing) out += line + "\n";
   return out;
 }
 

@@ -160,7 +160,9 @@ std::string to_json_text(const Report& report) {
       {"cases", std::move(cases)},
       {"notes", report.notes},
   };
-  return root.dump(2) + "\n";
+  // Reasons and notes can carry a crashed worker's stderr: bytes that are not valid
+  // UTF-8 become U+FFFD instead of making the whole report unwritable.
+  return root.dump(2, ' ', false, ojson::error_handler_t::replace) + "\n";
 }
 
 // ---------------------------------------------------------------------------
@@ -176,6 +178,7 @@ std::string describe_value(const ojson& value) {
     case ojson::value_t::null: return "null";
     default: break;
   }
+  if (value.is_number_float() && !std::isfinite(value.get<double>())) return "an out-of-range number";
   std::string text = value.dump();
   if (text.size() > 40) text = text.substr(0, 37) + "...";
   return text;
@@ -309,8 +312,10 @@ class Reader {
 
   double number(const ojson& value, const std::string& path) {
     if (error_) return 0;
-    if (!value.is_number()) {
-      fail_expected(path, "a number", value);
+    // No velo figure is infinite (nlohmann already refuses 1e999; this keeps the
+    // rule if that ever changes).
+    if (!value.is_number() || !std::isfinite(value.get<double>())) {
+      fail_expected(path, "a finite number", value);
       return 0;
     }
     return value.get<double>();
@@ -541,10 +546,13 @@ SourceLocation location_of_byte(std::string_view text, std::size_t byte, const s
 }
 
 // "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error ..."
-// -> "syntax error ..." (the location goes in the SourceLocation instead).
+// -> "syntax error ..." (the location goes in the SourceLocation instead);
+// "[json.exception.out_of_range.406] number overflow ..." -> "number overflow ...".
 std::string syntax_message(const std::string& what) {
   const auto colon = what.find(": ");
-  return colon == std::string::npos ? what : what.substr(colon + 2);
+  if (colon != std::string::npos) return what.substr(colon + 2);
+  const auto bracket = what.find("] ");
+  return bracket == std::string::npos ? what : what.substr(bracket + 2);
 }
 
 }  // namespace
@@ -556,6 +564,8 @@ Expected<Report> parse_report(std::string_view text, const std::string& source) 
   } catch (const ojson::parse_error& e) {
     return make_error(fmt::format("invalid JSON: {}", syntax_message(e.what())),
                       location_of_byte(text, e.byte, source));
+  } catch (const ojson::out_of_range& e) {  // a number too large for a double: 1e999
+    return make_error(fmt::format("invalid JSON: {}", syntax_message(e.what())), {source});
   }
   Reader in(source);
   if (!root.is_object()) {

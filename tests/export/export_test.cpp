@@ -134,6 +134,14 @@ TEST_CASE("details, notes and the incomplete marker", "[export]") {
   CHECK(contains(table, "note: hardware counters unavailable: perf_event_paranoid is 3"));
   CHECK(contains(table, "report incomplete (interrupted)"));
 
+  // Details of a shape the family does not expect (an older report) are left out.
+  auto odd = report;
+  REQUIRE(odd.cases[9].spec.group == "producers=1,wait=spin");
+  odd.cases[9].details = {{"unexpected", true}};
+  const std::string odd_table = velo::exporter::comparison_table(odd, options());
+  CHECK(lines_with(odd_table, "slot layout: 1024 slots x 64 B").size() == 1);
+  CHECK(lines_with(odd_table, "slot layout: 1024 slots x 128 B").size() == 2);
+
   auto complete = report;
   complete.complete = true;
   complete.notes.clear();

@@ -114,6 +114,15 @@ TEST_CASE("a report survives a round trip through JSON unchanged", "[report]") {
   }
 }
 
+TEST_CASE("bytes that are not UTF-8 are replaced, not fatal", "[report]") {
+  Report report = velo::testing::sample_report();
+  report.cases[4].reason = "worker stderr: \xff\xfe garbage";
+  const std::string text = velo::report::to_json_text(report);
+  auto parsed = velo::report::parse_report(text, "report.json");
+  REQUIRE(parsed.ok());
+  CHECK(parsed->cases[4].reason == "worker stderr: \xEF\xBF\xBD\xEF\xBF\xBD garbage");
+}
+
 TEST_CASE("parameter values keep their JSON types", "[report]") {
   const std::string text = velo::report::to_json_text(velo::testing::sample_report());
   CHECK(text.find("\"ratio\": 2.0") != std::string::npos);
@@ -215,7 +224,7 @@ TEST_CASE("parse errors name the file, the JSON path and what was expected", "[r
       {[](json& d) { d["cases"][0]["run"]["repetitions"] = -3; },
        "report.json: cases[0].run.repetitions: expected an integer in [0, 2147483647], got -3"},
       {[](json& d) { d["cases"][0]["run"]["min_time_s"] = "100ms"; },
-       R"(report.json: cases[0].run.min_time_s: expected a number, got "100ms")"},
+       R"(report.json: cases[0].run.min_time_s: expected a finite number, got "100ms")"},
       {[](json& d) { d["cases"][0]["skip_reason"] = false; },
        "report.json: cases[0].skip_reason: expected a string or null, got false"},
       {[](json& d) { d["cases"][0]["metrics"] = json::array(); },
@@ -227,7 +236,7 @@ TEST_CASE("parse errors name the file, the JSON path and what was expected", "[r
       {[](json& d) { d["cases"][0]["metrics"]["ops_per_s"].erase("unit"); },
        "report.json: cases[0].metrics.ops_per_s.unit: missing; expected a string"},
       {[](json& d) { d["cases"][0]["metrics"]["ns_per_op"]["samples"][1] = "fast"; },
-       R"(report.json: cases[0].metrics.ns_per_op.samples[1]: expected a number, got "fast")"},
+       R"(report.json: cases[0].metrics.ns_per_op.samples[1]: expected a finite number, got "fast")"},
       {[](json& d) { d["cases"][0]["metrics"]["ns_per_op"]["samples"] = 3; },
        "report.json: cases[0].metrics.ns_per_op.samples: expected an array, got 3"},
       {[](json& d) { d["cases"][0]["details"] = "layout"; },
@@ -235,7 +244,7 @@ TEST_CASE("parse errors name the file, the JSON path and what was expected", "[r
       {[](json& d) { d["cases"][0]["peak_rss_bytes"] = 1.5; },
        "report.json: cases[0].peak_rss_bytes: expected an integer or null, got 1.5"},
       {[](json& d) { d["cases"][0]["wall_seconds"] = nullptr; },
-       "report.json: cases[0].wall_seconds: expected a number, got null"},
+       "report.json: cases[0].wall_seconds: expected a finite number, got null"},
       {[](json& d) { d["notes"][0] = 5; },
        "report.json: notes[0]: expected a string, got 5"},
       {[](json& d) { d["cases"][4]["reason"] = std::string(100, 'x'); d["cases"][4]["status"] = std::string(60, 'y'); },
@@ -275,6 +284,15 @@ TEST_CASE("JSON syntax errors give line and column", "[report]") {
   CHECK(empty.error().where.line == 1);
   CHECK(empty.error().where.column == 1);
   CHECK(empty.error().describe().rfind("r.json:1:1: invalid JSON: ", 0) == 0);
+}
+
+TEST_CASE("a number too large for a double is an error, not infinity", "[report]") {
+  std::string text = velo::report::to_json_text(velo::testing::sample_report());
+  const std::string first_sample = "\"samples\": [\n            12.4,";
+  const auto at = text.find(first_sample);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, first_sample.size(), "\"samples\": [\n            1e999,");
+  CHECK(parse_error_of(text) == "report.json: invalid JSON: number overflow parsing '1e999'");
 }
 
 TEST_CASE("read_report_file names the file it could not read", "[report]") {
