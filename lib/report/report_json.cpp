@@ -5,6 +5,8 @@
 // the spec requires (each error names the JSON path and what was expected), ignores
 // keys it does not know (additive changes keep the schema version, so a newer velo
 // of the same version may add fields) and recomputes every summary from its samples.
+#include "report/report.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -12,11 +14,9 @@
 #include <limits>
 
 #include "core/atomic_file.hpp"
-#include "report/report.hpp"
+#include "report/json_reader.hpp"
 
 namespace velo::report {
-
-using ojson = nlohmann::ordered_json;
 
 std::string_view to_string(CaseStatus status) {
   switch (status) {
@@ -170,182 +170,10 @@ std::string to_json_text(const Report& report) {
 
 namespace {
 
-// How a JSON value appears in "expected X, got Y" messages.
-std::string describe_value(const ojson& value) {
-  switch (value.type()) {
-    case ojson::value_t::object: return "an object";
-    case ojson::value_t::array: return "an array";
-    case ojson::value_t::null: return "null";
-    default: break;
-  }
-  if (value.is_number_float() && !std::isfinite(value.get<double>())) return "an out-of-range number";
-  std::string text = value.dump();
-  if (text.size() > 40) text = text.substr(0, 37) + "...";
-  return text;
-}
-
-std::string child_path(const std::string& parent, std::string_view key) {
-  return parent.empty() ? std::string(key) : fmt::format("{}.{}", parent, key);
-}
-
-std::string index_path(const std::string& parent, std::size_t index) {
-  return fmt::format("{}[{}]", parent, index);
-}
-
-// Reads typed fields and keeps the first error. After a failure every read returns
-// a default, so the decoding code reads straight through without checks at each
-// step; parse_report looks at `error` once at the end.
-class Reader {
- public:
-  explicit Reader(std::string source) : source_(std::move(source)) {}
-
-  const std::optional<Error>& error() const { return error_; }
-
-  void fail(const std::string& path, std::string message) {
-    if (error_) return;
-    error_ = make_error(path.empty() ? std::move(message) : fmt::format("{}: {}", path, message),
-                        SourceLocation{source_, 0, 0});
-  }
-
-  void fail_expected(const std::string& path, std::string_view expected, const ojson& got) {
-    fail(path, fmt::format("expected {}, got {}", expected, describe_value(got)));
-  }
-
-  // The field `key` of `object`, or nullptr (with an error) when it is missing.
-  const ojson* field(const ojson& object, const std::string& path, std::string_view key,
-                     std::string_view expected) {
-    if (error_) return nullptr;
-    auto it = object.find(key);
-    if (it == object.end()) {
-      fail(child_path(path, key), fmt::format("missing; expected {}", expected));
-      return nullptr;
-    }
-    return &*it;
-  }
-
-  const ojson* object(const ojson& parent, const std::string& path, std::string_view key) {
-    const ojson* value = field(parent, path, key, "an object");
-    if (value && !value->is_object()) {
-      fail_expected(child_path(path, key), "an object", *value);
-      return nullptr;
-    }
-    return value;
-  }
-
-  const ojson* array(const ojson& parent, const std::string& path, std::string_view key) {
-    const ojson* value = field(parent, path, key, "an array");
-    if (value && !value->is_array()) {
-      fail_expected(child_path(path, key), "an array", *value);
-      return nullptr;
-    }
-    return value;
-  }
-
-  std::string string(const ojson& parent, const std::string& path, std::string_view key) {
-    const ojson* value = field(parent, path, key, "a string");
-    if (!value) return {};
-    if (!value->is_string()) {
-      fail_expected(child_path(path, key), "a string", *value);
-      return {};
-    }
-    return value->get<std::string>();
-  }
-
-  std::optional<std::string> optional_string(const ojson& parent, const std::string& path,
-                                             std::string_view key) {
-    const ojson* value = field(parent, path, key, "a string or null");
-    if (!value || value->is_null()) return std::nullopt;
-    if (!value->is_string()) {
-      fail_expected(child_path(path, key), "a string or null", *value);
-      return std::nullopt;
-    }
-    return value->get<std::string>();
-  }
-
-  bool boolean(const ojson& parent, const std::string& path, std::string_view key) {
-    const ojson* value = field(parent, path, key, "true or false");
-    if (!value) return false;
-    if (!value->is_boolean()) {
-      fail_expected(child_path(path, key), "true or false", *value);
-      return false;
-    }
-    return value->get<bool>();
-  }
-
-  std::optional<bool> optional_boolean(const ojson& parent, const std::string& path,
-                                       std::string_view key) {
-    const ojson* value = field(parent, path, key, "true, false or null");
-    if (!value || value->is_null()) return std::nullopt;
-    if (!value->is_boolean()) {
-      fail_expected(child_path(path, key), "true, false or null", *value);
-      return std::nullopt;
-    }
-    return value->get<bool>();
-  }
-
-  std::int64_t integer(const ojson& parent, const std::string& path, std::string_view key,
-                       std::int64_t min = std::numeric_limits<std::int64_t>::min(),
-                       std::int64_t max = std::numeric_limits<std::int64_t>::max()) {
-    const ojson* value = field(parent, path, key, "an integer");
-    if (!value) return 0;
-    const auto got = as_integer(*value);
-    if (!got || *got < min || *got > max) {
-      const std::string expected =
-          min == std::numeric_limits<std::int64_t>::min() ? "an integer"
-          : max == std::numeric_limits<std::int64_t>::max()
-              ? fmt::format("an integer >= {}", min)
-              : fmt::format("an integer in [{}, {}]", min, max);
-      fail_expected(child_path(path, key), expected, *value);
-      return 0;
-    }
-    return *got;
-  }
-
-  std::optional<std::int64_t> optional_integer(const ojson& parent, const std::string& path,
-                                               std::string_view key) {
-    const ojson* value = field(parent, path, key, "an integer or null");
-    if (!value || value->is_null()) return std::nullopt;
-    const auto got = as_integer(*value);
-    if (!got) fail_expected(child_path(path, key), "an integer or null", *value);
-    return got;
-  }
-
-  double number(const ojson& value, const std::string& path) {
-    if (error_) return 0;
-    // No velo figure is infinite (nlohmann already refuses 1e999; this keeps the
-    // rule if that ever changes).
-    if (!value.is_number() || !std::isfinite(value.get<double>())) {
-      fail_expected(path, "a finite number", value);
-      return 0;
-    }
-    return value.get<double>();
-  }
-
-  double number(const ojson& parent, const std::string& path, std::string_view key) {
-    const ojson* value = field(parent, path, key, "a number");
-    return value ? number(*value, child_path(path, key)) : 0;
-  }
-
-  static std::optional<std::int64_t> as_integer(const ojson& value) {
-    if (value.is_number_integer() && !value.is_number_unsigned()) return value.get<std::int64_t>();
-    if (value.is_number_unsigned()) {
-      const auto u = value.get<std::uint64_t>();
-      if (u <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-        return static_cast<std::int64_t>(u);
-      }
-    }
-    return std::nullopt;
-  }
-
- private:
-  std::string source_;
-  std::optional<Error> error_;
-};
-
 int narrow(std::int64_t value) { return static_cast<int>(value); }
 constexpr std::int64_t kIntMax = std::numeric_limits<int>::max();
 
-Params read_params(Reader& in, const ojson& object, const std::string& path) {
+Params read_params(JsonReader& in, const ojson& object, const std::string& path) {
   Params params;
   for (const auto& [name, value] : object.items()) {
     const std::string where = child_path(path, name);
@@ -355,7 +183,7 @@ Params read_params(Reader& in, const ojson& object, const std::string& path) {
       params.set(name, value.get<std::string>());
     } else if (value.is_number_float()) {
       params.set(name, value.get<double>());
-    } else if (const auto integer = Reader::as_integer(value)) {
+    } else if (const auto integer = JsonReader::as_integer(value)) {
       params.set(name, *integer);
     } else {
       in.fail_expected(where, "an integer, number, boolean or string", value);
@@ -370,7 +198,7 @@ std::optional<Better> parse_better(std::string_view text) {
   return std::nullopt;
 }
 
-MetricResult read_metric(Reader& in, const std::string& name, const ojson& object,
+MetricResult read_metric(JsonReader& in, const std::string& name, const ojson& object,
                          const std::string& path) {
   MetricResult metric;
   metric.spec.name = name;
@@ -397,7 +225,7 @@ MetricResult read_metric(Reader& in, const std::string& name, const ojson& objec
   return metric;
 }
 
-CaseResult read_case(Reader& in, const ojson& object, const std::string& path) {
+CaseResult read_case(JsonReader& in, const ojson& object, const std::string& path) {
   CaseResult result;
   if (!object.is_object()) {
     in.fail_expected(path, "an object", object);
@@ -444,7 +272,7 @@ CaseResult read_case(Reader& in, const ojson& object, const std::string& path) {
   return result;
 }
 
-Environment read_environment(Reader& in, const ojson& object, const std::string& path) {
+Environment read_environment(JsonReader& in, const ojson& object, const std::string& path) {
   Environment env;
   env.hostname = in.string(object, path, "hostname");
   env.os = in.string(object, path, "os");
@@ -477,7 +305,7 @@ Environment read_environment(Reader& in, const ojson& object, const std::string&
   return env;
 }
 
-Report read_report(Reader& in, const ojson& root) {
+Report read_report(JsonReader& in, const ojson& root) {
   Report report;
   report.started_at = in.string(root, "", "started_at");
   report.finished_at = in.string(root, "", "finished_at");
@@ -567,7 +395,7 @@ Expected<Report> parse_report(std::string_view text, const std::string& source) 
   } catch (const ojson::out_of_range& e) {  // a number too large for a double: 1e999
     return make_error(fmt::format("invalid JSON: {}", syntax_message(e.what())), {source});
   }
-  Reader in(source);
+  JsonReader in(source);
   if (!root.is_object()) {
     in.fail_expected("", "a velo report (a JSON object)", root);
     return *in.error();
