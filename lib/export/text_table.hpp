@@ -1,4 +1,4 @@
-// Columns aligned by display width (UTF-8 aware, ANSI colour codes ignored), for
+// Columns aligned by display width (see text_width.hpp), for
 // the terminal renderers.
 #pragma once
 
@@ -6,10 +6,9 @@
 #include <string_view>
 #include <vector>
 
-namespace velo::exporter {
+#include "export/text_width.hpp"
 
-// Characters as a terminal shows them: UTF-8 code points, escape sequences skipped.
-std::size_t display_width(std::string_view text);
+namespace velo::exporter {
 
 class TextTable {
  public:
