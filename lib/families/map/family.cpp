@@ -49,12 +49,15 @@ Family make_map_family() {
        .doc = "size of the key space operations draw from", .min = 1, .max = 50'000'000},
       {.name = "prefill", .type = ParamType::number, .default_value = 0.5,
        .doc = "fraction of the key space inserted before the first run", .min = 0.0, .max = 1.0},
+      {.name = "mix", .type = ParamType::choice, .default_value = std::string("custom"),
+       .doc = "lookup-write-erase percentages, e.g. 90-9-1; custom = read_pct/write_pct/erase_pct",
+       .choices = {"custom", map::kNamedMixes[0], map::kNamedMixes[1], map::kNamedMixes[2]}},
       {.name = "read_pct", .type = ParamType::integer, .default_value = std::int64_t{90},
-       .doc = "percent of operations that are lookups", .unit = "%", .min = 0, .max = 100},
+       .doc = "percent of operations that are lookups (with mix = custom)", .unit = "%", .min = 0, .max = 100},
       {.name = "write_pct", .type = ParamType::integer, .default_value = std::int64_t{9},
-       .doc = "percent of operations that insert or overwrite", .unit = "%", .min = 0, .max = 100},
+       .doc = "percent of operations that insert or overwrite (with mix = custom)", .unit = "%", .min = 0, .max = 100},
       {.name = "erase_pct", .type = ParamType::integer, .default_value = std::int64_t{1},
-       .doc = "percent of operations that erase", .unit = "%", .min = 0, .max = 100},
+       .doc = "percent of operations that erase (with mix = custom)", .unit = "%", .min = 0, .max = 100},
       {.name = "distribution", .type = ParamType::choice, .default_value = std::string("uniform"),
        .doc = "how keys are drawn: uniform, or zipfian (Gray et al. 1994, as in YCSB)",
        .choices = {"uniform", "zipf"}},
@@ -72,10 +75,11 @@ Family make_map_family() {
   };
   family.metrics = latency_metrics();
   family.validate = [](const Params& params) -> std::optional<std::string> {
-    const std::int64_t sum = params.integer("read_pct") + params.integer("write_pct") + params.integer("erase_pct");
+    const map::Mix mix = map::mix_of(params);
+    const std::int64_t sum = mix.read_pct + mix.write_pct + mix.erase_pct;
     if (sum != 100) {
-      return fmt::format("read_pct + write_pct + erase_pct must be 100, not {} ({} + {} + {})", sum,
-                         params.integer("read_pct"), params.integer("write_pct"), params.integer("erase_pct"));
+      return fmt::format("read_pct + write_pct + erase_pct must be 100, not {} ({} + {} + {})", sum, mix.read_pct,
+                         mix.write_pct, mix.erase_pct);
     }
     return std::nullopt;
   };

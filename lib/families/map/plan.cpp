@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cassert>
+#include <cstdio>
 #include <cmath>
 #include <numeric>
 #include <optional>
@@ -28,11 +30,22 @@ constexpr std::uint64_t kSeed = 0x5eed'0f'4a9ULL;
 
 }  // namespace
 
+Mix mix_of(const Params& params) {
+  const std::string& mix = params.text("mix");
+  if (mix == "custom") {
+    return {params.integer("read_pct"), params.integer("write_pct"), params.integer("erase_pct")};
+  }
+  Mix named{};
+  [[maybe_unused]] const int parsed =
+      std::sscanf(mix.c_str(), "%ld-%ld-%ld", &named.read_pct, &named.write_pct, &named.erase_pct);
+  assert(parsed == 3 && "kNamedMixes entries are R-W-E");
+  return named;
+}
+
 Plan make_plan(const Params& params) {
   const int threads = static_cast<int>(params.integer("threads"));
   const auto keys = static_cast<std::uint64_t>(params.integer("keys"));
-  const auto read_pct = params.integer("read_pct");
-  const auto write_pct = params.integer("write_pct");
+  const auto [read_pct, write_pct, erase_pct] = mix_of(params);
   const bool zipf = params.text("distribution") == "zipf";
   const std::int64_t value_bytes = params.integer("value_bytes");
 

@@ -36,7 +36,19 @@ struct Plan {
   std::vector<std::vector<Value>> values;   // one set per thread, kValuesPerThread each
 };
 
-// Draws the per-thread rings from `params` (threads, keys, prefill, *_pct,
+// The percentages of lookups, writes and erases in a case. A scenario's matrix is
+// a cartesian product, so it cannot pair read_pct/write_pct/erase_pct values; the
+// `mix` parameter names the usual splits ("99-1-0" = 99% lookups, 1% writes, 0%
+// erases) and "custom" (the default) takes the three *_pct parameters.
+struct Mix {
+  std::int64_t read_pct;
+  std::int64_t write_pct;
+  std::int64_t erase_pct;
+};
+Mix mix_of(const Params& params);
+inline constexpr const char* kNamedMixes[] = {"99-1-0", "90-9-1", "50-45-5"};
+
+// Draws the per-thread rings from `params` (threads, keys, prefill, the mix,
 // distribution, zipf_theta, zipf_scramble). Deterministic: a fixed seed per thread.
 Plan make_plan(const Params& params);
 

@@ -27,8 +27,9 @@
 //   - an Entry that was only in dirty, when erase removes its key from dirty.
 // A reader pinned before the unlink keeps the epoch from advancing twice, so
 // nothing it loaded is freed before it leaves. (std::atomic<std::shared_ptr> would
-// also be safe, but in libstdc++ 12 it is a lock around the pointer: readers
-// would serialise on it, which is what this design exists to avoid.)
+// also be safe, but in libstdc++ 12 every load sets a lock bit in the shared
+// pointer word: readers would all write one cache line, which is what this
+// design exists to avoid.)
 //
 // Writes allocate a new Value (as Go's Store allocates the interface value), and
 // new keys a new Entry: that allocation is part of what this variant costs.

@@ -409,3 +409,20 @@ TEST_CASE("mixes that do not sum to 100 are rejected", "[map]") {
   REQUIRE(problem);
   CHECK(problem->find("must be 100") != std::string::npos);
 }
+
+TEST_CASE("a named mix replaces the three percentages", "[map]") {
+  const velo::Family family = velo::make_map_family();
+  auto params = case_params(family, family.impls.front());
+  params.set("read_pct", std::int64_t{10});  // ignored: the mix is named
+  for (const char* name : velo::map::kNamedMixes) {
+    params.set("mix", std::string(name));
+    CHECK_FALSE(family.validate(params));
+  }
+  params.set("mix", std::string("50-45-5"));
+  const velo::map::Mix mix = velo::map::mix_of(params);
+  CHECK(mix.read_pct == 50);
+  CHECK(mix.write_pct == 45);
+  CHECK(mix.erase_pct == 5);
+  params.set("mix", std::string("custom"));
+  CHECK(family.validate(params));  // 10 + 9 + 1
+}
