@@ -1,0 +1,196 @@
+// The workload every map variant shares. A team of `threads` threads walks its
+// precomputed ring of operations (plan.hpp); one op is one map operation:
+//   read   find the key and copy its value out,
+//   write  insert the key or overwrite its value (insert_or_assign),
+//   erase  remove the key if present.
+// The map lives across runs (it is prefilled once, in the constructor), and each
+// thread resumes its ring where the previous run stopped.
+//
+// Verification: every thread counts the net effect of its own operations from
+// their return values (+1 for a write that inserted a new key, -1 for an erase
+// that removed one). After each run the map must hold exactly
+//   prefill + sum of those counts
+// keys, or the case fails: a map that loses an insert or double-counts an erase
+// never reports a speed.
+//
+// A Map provides (the ConcurrentMap concept below):
+//   Map(int threads, std::size_t expected_keys, const Params&)
+//   bool find(int thread, const Key&, Value& out)            true if found; copies the value
+//   bool insert_or_assign(int thread, const Key&, const Value&)  true if the key was new
+//   bool erase(int thread, const Key&)                       true if the key was present
+//   std::size_t size() const                                 only while no operation runs
+// `thread` is the caller's team member index, unique among concurrent callers
+// (sync_map keeps per-thread reclamation state by it; the others ignore it).
+#pragma once
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <concepts>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "families/family.hpp"
+#include "families/map/latency_sampler.hpp"
+#include "families/map/plan.hpp"
+#include "runner/thread_team.hpp"
+
+namespace velo::map {
+
+template <typename M, typename Key>
+concept ConcurrentMap = requires(M map, const M& cmap, int thread, const Key& key, const Value& value, Value& out) {
+  { map.find(thread, key, out) } -> std::same_as<bool>;
+  { map.insert_or_assign(thread, key, value) } -> std::same_as<bool>;
+  { map.erase(thread, key) } -> std::same_as<bool>;
+  { cmap.size() } -> std::same_as<std::size_t>;
+};
+
+// The median cost of one steady_clock read (measured over back-to-back pairs):
+// what timing a sample adds to it.
+double clock_overhead_ns();
+
+template <typename Key>
+std::vector<Key> make_keys(const Params& params) {
+  if constexpr (std::same_as<Key, std::string>) {
+    return make_string_keys(params.integer("keys"), params.integer("key_bytes"));
+  } else {
+    return make_u64_keys(params.integer("keys"));
+  }
+}
+
+template <typename Map, typename Key>
+  requires ConcurrentMap<Map, Key>
+class MapWorkload final : public Workload {
+ public:
+  explicit MapWorkload(const Params& params)
+      : threads_(static_cast<int>(params.integer("threads"))),
+        keys_(make_keys<Key>(params)),
+        plan_(make_plan(params)),
+        map_(threads_, keys_.size(), params),
+        members_(static_cast<std::size_t>(threads_)),
+        clock_overhead_ns_(clock_overhead_ns()),
+        team_(threads_, [](int member) { return fmt::format("map-{}", member); }) {
+    const Value& initial = plan_.values[0][0];
+    for (std::int64_t i = 0; i < plan_.prefill_count; ++i) {
+      map_.insert_or_assign(0, keys_[static_cast<std::size_t>(i)], initial);
+    }
+    for (std::size_t m = 0; m < members_.size(); ++m) {
+      members_[m].ring = plan_.rings[m].data();
+      members_[m].values = plan_.values[m].data();
+      members_[m].out.reserve(plan_.values[m][0].size());
+    }
+  }
+
+  double run(std::int64_t ops) override {
+    for (int m = 0; m < threads_; ++m) {
+      members_[static_cast<std::size_t>(m)].sampler.start_run(share_of(ops, threads_, m));
+    }
+    return team_.run([&](int member) { work(member, share_of(ops, threads_, member)); });
+  }
+
+  void begin_repetition() override {
+    for (auto& member : members_) member.sampler.clear();
+  }
+
+  Status end_repetition(MetricSink& sink, std::int64_t, double) override {
+    std::int64_t expected = plan_.prefill_count;
+    for (const auto& member : members_) expected += member.net_inserted;
+    const std::size_t size = map_.size();
+    if (static_cast<std::int64_t>(size) != expected) {
+      return make_error(fmt::format(
+          "the map holds {} keys but its operations imply {} (prefill {} + net inserts {})", size,
+          expected, plan_.prefill_count, expected - plan_.prefill_count));
+    }
+    report_latency(sink, OpKind::read, "read");
+    report_latency(sink, OpKind::write, "write");
+    report_latency(sink, OpKind::erase, "erase");
+    return {};
+  }
+
+  nlohmann::json details() const override {
+    return {{"prefilled_keys", plan_.prefill_count},
+            {"ops_per_thread_ring", kRingSize},
+            {"clock_overhead_ns", clock_overhead_ns_}};
+  }
+
+ private:
+  // Quantiles from fewer samples than this are noise, so they are not reported.
+  static constexpr std::size_t kMinSamplesP50 = 10;
+  static constexpr std::size_t kMinSamplesP99 = 100;
+
+  struct alignas(64) Member {
+    const Op* ring = nullptr;
+    const Value* values = nullptr;
+    std::size_t cursor = 0;
+    std::int64_t net_inserted = 0;
+    Value out;  // lookups copy here; reserved, so a copy never allocates
+    LatencySampler sampler;
+  };
+
+  void work(int member_index, std::int64_t ops) {
+    Member& member = members_[static_cast<std::size_t>(member_index)];
+    for (std::int64_t i = 0; i < ops; ++i) {
+      const Op op = member.ring[member.cursor];
+      member.cursor = (member.cursor + 1) & (kRingSize - 1);
+      if (!member.sampler.due()) {
+        perform(member_index, member, op);
+      } else {
+        const auto start = std::chrono::steady_clock::now();
+        perform(member_index, member, op);
+        member.sampler.record(op.kind, std::chrono::steady_clock::now() - start);
+      }
+    }
+  }
+
+  void perform(int member_index, Member& member, const Op op) {
+    const Key& key = keys_[op.key];
+    switch (op.kind) {
+      case OpKind::read:
+        map_.find(member_index, key, member.out);
+        break;
+      case OpKind::write:
+        member.net_inserted += map_.insert_or_assign(member_index, key, member.values[op.value]) ? 1 : 0;
+        break;
+      case OpKind::erase:
+        member.net_inserted -= map_.erase(member_index, key) ? 1 : 0;
+        break;
+    }
+  }
+
+  void report_latency(MetricSink& sink, OpKind kind, std::string_view name) {
+    std::vector<std::int64_t> all;
+    for (const auto& member : members_) {
+      const auto& samples = member.sampler.samples(kind);
+      all.insert(all.end(), samples.begin(), samples.end());
+    }
+    if (all.size() >= kMinSamplesP50) {
+      sink.add(fmt::format("{}_p50_ns", name), static_cast<double>(quantile(all, 0.50)));
+    }
+    if (all.size() >= kMinSamplesP99) {
+      sink.add(fmt::format("{}_p99_ns", name), static_cast<double>(quantile(all, 0.99)));
+    }
+  }
+
+  int threads_;
+  std::vector<Key> keys_;
+  Plan plan_;
+  Map map_;
+  std::vector<Member> members_;
+  double clock_overhead_ns_;
+  ThreadTeam team_;  // last: its threads stop before anything they use is destroyed
+};
+
+// The factory for a map template: picks the key type the case asks for.
+template <template <typename> class Map>
+WorkloadFactory factory_for() {
+  return [](const Params& params) -> std::variant<std::unique_ptr<Workload>, CaseError> {
+    if (params.text("key_type") == "string") {
+      return std::make_unique<MapWorkload<Map<std::string>, std::string>>(params);
+    }
+    return std::make_unique<MapWorkload<Map<std::uint64_t>, std::uint64_t>>(params);
+  };
+}
+
+}  // namespace velo::map
