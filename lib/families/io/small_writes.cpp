@@ -10,7 +10,7 @@ namespace velo::io {
 Records::Records(std::int64_t count, std::int64_t record_bytes)
     : count_(count),
       record_bytes_(record_bytes),
-      window_(std::max<std::int64_t>(1, std::min<std::int64_t>(count, 4096))),
+      window_(std::max<std::int64_t>(1, std::min({count, std::int64_t{4096}, (std::int64_t{4} << 20) / record_bytes}))),
       memory_(static_cast<std::size_t>(window_ * record_bytes)) {
   fill_source_content(0, std::span(memory_.data(), memory_.size()));
 }

@@ -4,8 +4,8 @@
 // differ only in how records reach the kernel: a write per record, a writev of
 // iov_count records, or io_uring with iov_count writes per io_uring_enter.
 //
-// Records come from a window of at most 4096 distinct records (so memory stays
-// small while consecutive records are in different places, as in a real log or
+// Records come from a window of at most 4096 distinct records and 4 MiB (so memory
+// stays small while consecutive records are in different places, as in a real log or
 // RPC batch). The same checks as the transfers apply after every run: exact byte
 // count at the receiver, nothing extra queued, and with verify_content the hash of
 // every op's bytes.
