@@ -2,6 +2,7 @@
 #include "families/family.hpp"
 #include "families/counters/counters.hpp"
 #include "families/map/map.hpp"
+#include "families/io/io.hpp"
 
 namespace velo {
 
@@ -10,6 +11,7 @@ const Registry& registry() {
     Registry r;
     r.add(make_counters_family());
     r.add(make_map_family());
+    r.add(make_io_family());
     return r;
   }();
   return all;

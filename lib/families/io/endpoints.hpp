@@ -1,0 +1,61 @@
+// Where the bytes go: a connected stream (TCP on loopback, a Unix-domain socket
+// pair, a pipe) whose far end is drained by a Receiver thread, or an unnamed
+// destination file.
+//
+// Nothing here has a name in the filesystem: the Unix sockets are a socketpair,
+// the TCP listener is closed once connected, and the destination file is
+// O_TMPFILE (or unlinked at once), so even a worker killed by a timeout leaves
+// nothing behind.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "families/io/fd.hpp"
+#include "families/io/source_file.hpp"
+
+namespace velo::io {
+
+enum class StreamKind { tcp, unix_socket, pipe };
+
+struct StreamPair {
+  UniqueFd sender;    // write end
+  UniqueFd receiver;  // read end
+};
+
+// TCP: 127.0.0.1 on an ephemeral port, TCP_NODELAY on the sender (a small write
+// leaves at once instead of waiting on Nagle). Unix: socketpair(SOCK_STREAM). All
+// with the kernel's default buffer sizes.
+Expected<StreamPair> connect_stream(StreamKind kind);
+
+// An unnamed file in `directory`, optionally with `prealloc_bytes` allocated.
+Expected<UniqueFd> open_destination_file(const std::string& directory, std::int64_t prealloc_bytes);
+
+// The far end of a stream, run as a ThreadTeam member: reads exactly
+// `bytes_per_op` bytes per op, counting them (and hashing each op's bytes when
+// asked). A premature end of stream or a hash mismatch is recorded, not thrown;
+// the workload reports it after the round.
+class Receiver {
+ public:
+  Receiver(int fd, std::int64_t bytes_per_op, std::optional<std::uint64_t> expected_hash);
+
+  void receive(std::int64_t ops);
+
+  std::int64_t received() const { return received_; }
+  const std::string& error() const { return error_; }
+  std::int64_t syscalls() const { return syscalls_; }
+
+ private:
+  int fd_;
+  std::int64_t bytes_per_op_;
+  std::optional<std::uint64_t> expected_hash_;
+  std::vector<std::byte> buffer_;
+  std::int64_t received_ = 0;
+  std::int64_t syscalls_ = 0;
+  std::string error_;
+};
+
+}  // namespace velo::io
