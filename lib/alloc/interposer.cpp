@@ -290,20 +290,28 @@ inline void* aligned_new_or_throw(std::size_t n, std::align_val_t align) {
   }
 }
 
-inline void* new_or_null(std::size_t n) noexcept {
-  try {
-    return new_or_throw(n);
-  } catch (...) {
-    return nullptr;
+// The nothrow forms: same loop, but no exception is made when there is no
+// handler (throwing and catching bad_alloc would itself allocate).
+template <typename Allocate>
+inline void* null_on_failure(Allocate allocate) noexcept {
+  for (;;) {
+    if (void* p = allocate()) return p;
+    std::new_handler handler = std::get_new_handler();
+    if (!handler) return nullptr;
+    try {
+      handler();
+    } catch (...) {
+      return nullptr;
+    }
   }
 }
 
+inline void* new_or_null(std::size_t n) noexcept {
+  return null_on_failure([n] { return counted_malloc(n ? n : 1); });
+}
+
 inline void* aligned_new_or_null(std::size_t n, std::align_val_t align) noexcept {
-  try {
-    return aligned_new_or_throw(n, align);
-  } catch (...) {
-    return nullptr;
-  }
+  return null_on_failure([n, align] { return counted_memalign(static_cast<std::size_t>(align), n ? n : 1); });
 }
 
 }  // namespace
