@@ -75,6 +75,14 @@ std::string active_allocator() {
   return library.empty() ? "unknown" : library;
 }
 
+bool sanitizer_replaces_malloc() {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  return true;
+#else
+  return false;
+#endif
+}
+
 std::string allocator_family(const std::string& active) { return active.substr(0, active.find(' ')); }
 
 std::optional<std::uint64_t> peak_rss_bytes() {

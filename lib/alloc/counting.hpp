@@ -39,6 +39,11 @@ Counts totals();
 // whatever library provides malloc (e.g. a sanitizer runtime).
 std::string active_allocator();
 
+// True in AddressSanitizer/ThreadSanitizer builds: their runtime replaces malloc
+// (active_allocator() then names it, e.g. "libtsan.so.2") and preloading another
+// allocator is not possible.
+bool sanitizer_replaces_malloc();
+
 // The first word of active_allocator(): "glibc", "jemalloc", "mimalloc", ...
 std::string allocator_family(const std::string& active);
 

@@ -6,6 +6,7 @@
 // checked in the worker (alloc::active_allocator()); a mismatch fails the case.
 #include <fmt/format.h>
 
+#include "alloc/counting.hpp"
 #include "alloc/preload.hpp"
 #include "families/pool/pool.hpp"
 #include "families/pool/pool_workload.hpp"
@@ -37,7 +38,11 @@ class NewDelete {
 
 std::optional<std::string> allocator_missing(const Params& params) {
   const std::string& allocator = params.text("allocator");
-  if (allocator == "glibc" || alloc::find_allocator_library(allocator)) return std::nullopt;
+  if (allocator == "glibc") return std::nullopt;
+  if (alloc::sanitizer_replaces_malloc()) {
+    return fmt::format("this velo is a sanitizer build: its runtime replaces malloc, {} cannot be preloaded", allocator);
+  }
+  if (alloc::find_allocator_library(allocator)) return std::nullopt;
   return fmt::format("{} is not installed (Debian package {})", allocator, alloc::allocator_package(allocator));
 }
 

@@ -79,7 +79,7 @@ class PoolWorkload final : public Workload {
   void begin_repetition() override { pool_.between_runs(); }
 
   Status end_repetition(MetricSink& sink, std::int64_t, double) override {
-    if (!requested_allocator_.empty() && alloc::allocator_family(observed_allocator_) != requested_allocator_) {
+    if (!allocator_as_requested()) {
       return make_error(fmt::format(
           "asked for allocator {} but {} serves this process (the allocator is preloaded into the worker "
           "process: it needs process isolation)",
@@ -122,6 +122,14 @@ class PoolWorkload final : public Workload {
   }
 
  private:
+  // A sanitizer build's runtime stands in for the default allocator (glibc);
+  // new_delete refuses other allocators there (case_unsupported).
+  bool allocator_as_requested() const {
+    if (requested_allocator_.empty()) return true;
+    if (requested_allocator_ == "glibc" && alloc::sanitizer_replaces_malloc()) return true;
+    return alloc::allocator_family(observed_allocator_) == requested_allocator_;
+  }
+
   struct Member {
     std::vector<Held> held;  // ring of the `live` newest objects
     std::size_t oldest = 0;

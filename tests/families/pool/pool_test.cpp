@@ -84,7 +84,7 @@ TEST_CASE("every pool variant gives back what it took, intact", "[pool]") {
               }
               Sink sink;
               // Uneven splits (1 op over 3 threads) and repeated runs accumulate.
-              for (std::int64_t ops : {1, 7, 1000, 3001}) {
+              for (std::int64_t ops : {1, 7, 1500}) {
                 const velo::Status status = run_once(*workload, ops, sink);
                 INFO(message(status));
                 CHECK(status.ok());
@@ -215,7 +215,7 @@ TEST_CASE("the allocator axis preloads the library and checks what served", "[po
     INFO(allocator);
     const auto params = params_for(family, impl, {{"allocator", std::string(allocator)}});
     const auto library = velo::alloc::find_allocator_library(allocator);
-    if (!library) {
+    if (!library || velo::alloc::sanitizer_replaces_malloc()) {
       REQUIRE(impl.case_unsupported(params).has_value());
       continue;
     }
