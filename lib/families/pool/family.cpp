@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "families/pool/pool.hpp"
+#include "families/pool/pool_workload.hpp"
 
 namespace velo {
 
@@ -46,6 +47,13 @@ Family make_pool_family() {
       pool::new_delete(), pool::tls_freelist(), pool::mutex_freelist(), pool::lockfree_stack(),
       pool::sync_pool(),  pool::pmr_unsync(),   pool::pmr_sync(),       pool::pmr_monotonic(),
   };
+  // Known before any worker starts: one thread has no other thread to hand off to.
+  for (Implementation& impl : family.impls) {
+    impl.case_unsupported = [own = impl.case_unsupported](const Params& params) -> std::optional<std::string> {
+      if (auto reason = pool::handoff_unsupported(params)) return reason;
+      return own ? own(params) : std::nullopt;
+    };
+  }
   return family;
 }
 
