@@ -3,6 +3,7 @@
 #include "families/counters/counters.hpp"
 #include "families/map/map.hpp"
 #include "families/io/io.hpp"
+#include "families/pool/pool.hpp"
 
 namespace velo {
 
@@ -12,6 +13,7 @@ const Registry& registry() {
     r.add(make_counters_family());
     r.add(make_map_family());
     r.add(make_io_family());
+    r.add(make_pool_family());
     return r;
   }();
   return all;
