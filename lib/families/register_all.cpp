@@ -1,6 +1,7 @@
 // The one list of families velo ships. A new family adds its line here.
 #include "families/family.hpp"
 #include "families/counters/counters.hpp"
+#include "families/cacheline/cacheline.hpp"
 
 namespace velo {
 
@@ -8,6 +9,7 @@ const Registry& registry() {
   static const Registry all = [] {
     Registry r;
     r.add(make_counters_family());
+    r.add(make_cacheline_family());
     return r;
   }();
   return all;
