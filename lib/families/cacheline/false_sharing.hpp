@@ -9,6 +9,7 @@
 //   void count(int member, std::int64_t n)   n increments by `member`: the hot loop
 //   Status verify(std::span<const std::uint64_t> made) const   made[m] = increments by m
 //   std::vector<StructLayout> layouts() const                   what the report shows
+//   std::string describe() const                                one line for the report
 #pragma once
 
 #include <fmt/format.h>
@@ -51,6 +52,8 @@ class FalseSharingWorkload final : public CountedWorkload {
         {"op", "one increment of the thread's counter"},
         {"threads", threads()},
         {"layouts", to_json(counters_.layouts(), kLineBytes)},
+        {"description", fmt::format("{} thread{}, one op = one increment: {}", threads(),
+                                    threads() == 1 ? "" : "s", counters_.describe())},
     };
   }
 
@@ -95,6 +98,12 @@ class SlotCounters {
       }
     }
     return {};
+  }
+
+  std::string describe() const {
+    const std::size_t per_line = sizeof(Slot) >= kLineBytes ? 1 : kLineBytes / sizeof(Slot);
+    return fmt::format("one counter per thread, {} B apart ({} per {}-byte cache line)", sizeof(Slot),
+                       per_line, kLineBytes);
   }
 
   // The array as one struct: counter[i] at i * sizeof(Slot).

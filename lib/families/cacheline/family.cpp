@@ -82,8 +82,8 @@ std::vector<FieldLayout> hot_field_layouts(std::size_t base) {
 }
 
 std::vector<FieldLayout> cold_field_layouts(std::size_t base, std::size_t cold_bytes) {
-  return {{.name = "name", .type = "char[32]", .offset = base, .size = 32},
-          {.name = "notes", .type = fmt::format("char[{}]", cold_bytes - 32), .offset = base + 32,
+  return {{.name = "name[32]", .type = "char", .offset = base, .size = 32},
+          {.name = fmt::format("notes[{}]", cold_bytes - 32), .type = "char", .offset = base + 32,
            .size = cold_bytes - 32}};
 }
 

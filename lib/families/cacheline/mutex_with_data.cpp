@@ -57,6 +57,12 @@ class LockedCounter {
 
   std::vector<StructLayout> layouts() const;
 
+  std::string describe() const {
+    const bool same_line = offsetof(Guarded, value) / kLineBytes == offsetof(Guarded, lock) / kLineBytes;
+    return fmt::format("all threads increment one counter under one std::mutex, lock and counter on {}",
+                       same_line ? "the same cache line" : "separate cache lines");
+  }
+
  private:
   std::unique_ptr<Guarded> guarded_ = std::make_unique<Guarded>();  // aligned by new
 };

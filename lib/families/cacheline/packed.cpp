@@ -12,6 +12,7 @@ struct PackedCounters {
   PackedCounters(int threads, const Params&) : slots(threads) {}
   void count(int member, std::int64_t n) { slots.count(member, n); }
   Status verify(std::span<const std::uint64_t> made) const { return slots.verify(made); }
+  std::string describe() const { return slots.describe(); }
   std::vector<StructLayout> layouts() const { return {slots.layout("PackedSlot")}; }
   SlotCounters<PackedSlot> slots;
 };

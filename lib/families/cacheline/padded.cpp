@@ -20,6 +20,7 @@ struct PaddedCounters {
   PaddedCounters(int threads, const Params&) : slots(threads) {}
   void count(int member, std::int64_t n) { slots.count(member, n); }
   Status verify(std::span<const std::uint64_t> made) const { return slots.verify(made); }
+  std::string describe() const { return slots.describe(); }
   std::vector<StructLayout> layouts() const {
     return {slots.layout(fmt::format("PaddedSlot<{}>", Pad))};
   }

@@ -231,6 +231,10 @@ TEST_CASE("false_sharing layouts put counters where claimed", "[cacheline]") {
   CHECK(padded128["sizeof"] == 384);
   CHECK(padded128["fields"][1]["cache_line"] == 2);
 
+  const auto& padded = impl_named(family, "false_sharing_padded");
+  const auto description = make(padded, params_for(family, padded, {{"threads", std::int64_t{2}}}))->details()["description"];
+  CHECK_THAT(description.get<std::string>(), Catch::Contains("2 threads") && Catch::Contains("64 B apart"));
+
   const auto same = first_layout(family, "mutex_same_line");
   CHECK(same["sizeof"] == 64);
   for (const auto& field : same["fields"]) CHECK(field["cache_line"] == 0);
@@ -244,7 +248,7 @@ TEST_CASE("hot_cold and aos_soa layouts", "[cacheline]") {
   const velo::Family family = velo::make_cacheline_family();
   const auto inline_record = first_layout(family, "hot_cold_inline", {{"cold_bytes", std::int64_t{112}}});
   CHECK(inline_record["sizeof"] == 128);
-  CHECK(offsets(inline_record)["notes"] == 48);
+  CHECK(offsets(inline_record)["notes[80]"] == 48);
   const auto pointer = first_layout(family, "cold_behind_pointer", {{"cold_bytes", std::int64_t{112}}});
   CHECK(pointer["sizeof"] == 24);
   CHECK(offsets(pointer)["cold"] == 16);
