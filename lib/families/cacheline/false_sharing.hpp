@@ -101,9 +101,10 @@ class SlotCounters {
   }
 
   std::string describe() const {
-    const std::size_t per_line = sizeof(Slot) >= kLineBytes ? 1 : kLineBytes / sizeof(Slot);
-    return fmt::format("one counter per thread, {} B apart ({} per {}-byte cache line)", sizeof(Slot),
-                       per_line, kLineBytes);
+    const std::string sharing = sizeof(Slot) >= 2 * kLineBytes ? "each alone on a pair of lines"
+                                : sizeof(Slot) >= kLineBytes   ? "each alone on a line"
+                                                               : fmt::format("{} per line", kLineBytes / sizeof(Slot));
+    return fmt::format("one counter per thread, {} B apart ({})", sizeof(Slot), sharing);
   }
 
   // The array as one struct: counter[i] at i * sizeof(Slot).
