@@ -4,6 +4,7 @@
 #include "families/map/map.hpp"
 #include "families/io/io.hpp"
 #include "families/pool/pool.hpp"
+#include "families/cacheline/cacheline.hpp"
 
 namespace velo {
 
@@ -14,6 +15,7 @@ const Registry& registry() {
     r.add(make_map_family());
     r.add(make_io_family());
     r.add(make_pool_family());
+    r.add(make_cacheline_family());
     return r;
   }();
   return all;

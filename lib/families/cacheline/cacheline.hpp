@@ -1,0 +1,51 @@
+// Cache-line layout: how much the placement of data in memory costs on this
+// machine. Four workloads, each a group of variants over the same data:
+//   false_sharing  per-thread counters packed / padded / published once, and a
+//                  mutex on the same line as its data or not (op = one increment);
+//   field_order    the same record with its fields declared wastefully, largest
+//                  first, or [[gnu::packed]] (op = one record visited);
+//   aos_soa        particles as AoS, SoA or AoSoA (op = one particle visited);
+//   hot_cold       hot fields with the cold tail inline, behind a pointer, or in a
+//                  parallel array (op = one record visited).
+// Every case reports its struct layouts (pahole-style) and, for the scans, the
+// cache level its working set falls in on this machine.
+#pragma once
+
+#include "families/family.hpp"
+
+namespace velo {
+
+Family make_cacheline_family();
+
+namespace cacheline {
+
+// false_sharing
+Implementation false_sharing_packed();
+Implementation false_sharing_padded();
+Implementation local_then_publish();
+Implementation mutex_same_line();
+Implementation mutex_separate_lines();
+// field_order
+Implementation fields_declared_order();
+Implementation fields_largest_first();
+Implementation fields_gnu_packed();
+// aos_soa
+Implementation aos();
+Implementation soa();
+Implementation aosoa();
+// hot_cold
+Implementation hot_cold_inline();
+Implementation cold_behind_pointer();
+Implementation cold_parallel_array();
+
+// Parameters several variants share.
+ParamSpec threads_param();
+ParamSpec elements_param();
+
+// Family::validate and Family::describe_details.
+std::optional<std::string> validate(const Params& params);
+std::string describe_details(const nlohmann::json& details);
+
+}  // namespace cacheline
+
+}  // namespace velo
