@@ -1,5 +1,6 @@
 // The one list of families velo ships. A new family adds its line here.
 #include "families/family.hpp"
+#include "families/channel/channel.hpp"
 #include "families/counters/counters.hpp"
 
 namespace velo {
@@ -8,6 +9,7 @@ const Registry& registry() {
   static const Registry all = [] {
     Registry r;
     r.add(make_counters_family());
+    r.add(make_channel_family());
     return r;
   }();
   return all;
