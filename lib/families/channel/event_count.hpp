@@ -4,7 +4,7 @@
 // Design: Dmitry Vyukov's eventcount (also folly::EventCount). A waiter
 //   1. registers (waiters += 1), 2. reads the epoch as its key,
 //   3. re-checks the condition (e.g. tries the pop again), and only then
-//   4. sleeps on the epoch word (futex via std::atomic::wait) until it changes.
+//   4. sleeps on the epoch word (a futex) until it changes.
 // A notifier, after making the condition true (the push is published),
 //   reads `waiters` and, only if someone registered, bumps the epoch and wakes all.
 // Why no wake-up is lost: registration (1) and the notifier's publication are
@@ -21,6 +21,8 @@
 
 #include <atomic>
 #include <cstdint>
+
+#include "families/channel/futex.hpp"
 
 namespace velo::channel {
 
@@ -39,7 +41,7 @@ class EventCount {
   void cancel_wait() { waiters_.fetch_sub(1, std::memory_order_relaxed); }
   // The re-check failed: sleep until a notify after prepare_wait().
   void wait(Key key) {
-    epoch_.wait(key, std::memory_order_acquire);  // returns once epoch_ != key
+    while (epoch_.load(std::memory_order_acquire) == key) futex_wait(epoch_, key);
     waiters_.fetch_sub(1, std::memory_order_relaxed);
   }
 
@@ -52,8 +54,8 @@ class EventCount {
     const bool anyone = waiters_.load(std::memory_order_relaxed) != 0;
 #endif
     if (anyone) {
-      epoch_.fetch_add(1, std::memory_order_release);
-      epoch_.notify_all();
+      epoch_.fetch_add(1, std::memory_order_acq_rel);
+      futex_wake(&epoch_);
     }
   }
 

@@ -17,17 +17,18 @@
 // full (or capacity is 0) and no receiver is parked; after close() no one parks.
 //
 // Waking, as Go does, happens after the mutex is released. A waiter's word goes
-// 0 (parked) -> 1 (being woken) -> 2 (done); the waker touches the waiter for the
-// last time when it stores 2, and the waiter does not return (ending the life of
-// its stack-allocated record) before it has seen 2.
+// kParked -> (kSleeping, once it is about to sleep in the kernel) -> kDone. The waker
+// swaps in kDone and makes the wake system call only if the waiter was asleep; that
+// call uses only the word's address, so it is harmless if the waiter has already
+// returned (ending the life of its stack-allocated record).
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <mutex>
-#include <thread>
 #include <vector>
 
+#include "families/channel/futex.hpp"
 #include "runner/spin.hpp"
 
 namespace velo::channel {
@@ -114,7 +115,7 @@ class GoChannel {
     bool success = false;  // written by the waker before the wake
     std::atomic<std::uint32_t> state{kParked};
   };
-  static constexpr std::uint32_t kParked = 0, kWaking = 1, kDone = 2;
+  static constexpr std::uint32_t kParked = 0, kSleeping = 1, kDone = 2;
 
   // A FIFO of parked waiters, linked through Waiter::next (no allocation).
   class WaitQueue {
@@ -164,25 +165,22 @@ class GoChannel {
   }
 
   static void wake(Waiter& w) {
-    w.state.store(kWaking, std::memory_order_release);
-    w.state.notify_one();
-    w.state.store(kDone, std::memory_order_release);  // last touch of w
+    // w may be gone as soon as the exchange is done: take the address first.
+    std::atomic<std::uint32_t>* word = &w.state;
+    if (word->exchange(kDone, std::memory_order_acq_rel) == kSleeping) futex_wake(word, 1);
   }
 
   // A parked OS thread costs a futex sleep and wake, far more than a parked
   // goroutine; spin briefly on our own word (no shared cache line) first.
   static void park(Waiter& w) {
     constexpr int kSpins = 256;
-    for (int i = 0; i < kSpins && w.state.load(std::memory_order_acquire) == kParked; ++i) cpu_relax();
-    for (;;) {
-      const std::uint32_t state = w.state.load(std::memory_order_acquire);
-      if (state == kDone) return;
-      if (state == kParked) {
-        w.state.wait(kParked, std::memory_order_acquire);
-      } else {
-        std::this_thread::yield();  // the waker is between notify and its last store
-      }
+    for (int i = 0; i < kSpins; ++i) {
+      if (w.state.load(std::memory_order_acquire) == kDone) return;
+      cpu_relax();
     }
+    std::uint32_t expected = kParked;
+    if (!w.state.compare_exchange_strong(expected, kSleeping, std::memory_order_acq_rel)) return;  // kDone
+    while (w.state.load(std::memory_order_acquire) != kDone) futex_wait(w.state, kSleeping);
   }
 
   const std::size_t capacity_;
