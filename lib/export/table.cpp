@@ -1,0 +1,153 @@
+// Comparison tables for the terminal: columns aligned by display width, long
+// failure reasons shortened to the table's width, ANSI colour only when asked.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "core/text.hpp"
+#include "export/comparison.hpp"
+#include "export/exporters.hpp"
+#include "export/text_width.hpp"
+
+namespace velo::exporter {
+namespace {
+
+constexpr std::string_view kGap = "  ";
+constexpr std::string_view kIndent = "  ";
+constexpr std::size_t kMinStatusWidth = 40;
+
+std::string paint(std::string_view text, Tone tone, bool color) {
+  if (!color || tone == Tone::plain) return std::string(text);
+  const std::string_view code = tone == Tone::faster ? "32" : tone == Tone::slower ? "31" : "33";
+  return fmt::format("\x1b[{}m{}\x1b[0m", code, text);
+}
+
+std::string pad_right(std::string_view text, std::size_t width) {
+  const std::size_t w = display_width(text);
+  return std::string(text) + std::string(width > w ? width - w : 0, ' ');
+}
+
+std::string pad_left(std::string_view text, std::size_t width) {
+  const std::size_t w = display_width(text);
+  return std::string(width > w ? width - w : 0, ' ') + std::string(text);
+}
+
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+// One metric column: values right-aligned, then their intervals right-aligned, so
+// digits line up; an unstable cell ends in " !".
+std::vector<std::string> metric_column_texts(const ComparisonTable& table, std::size_t column) {
+  std::size_t value_width = 0;
+  std::size_t interval_width = 0;
+  for (const auto& row : table.rows) {
+    if (!row.ok) continue;
+    value_width = std::max(value_width, display_width(row.cells[column].value));
+    interval_width = std::max(interval_width, display_width(row.cells[column].interval));
+  }
+  std::vector<std::string> texts;
+  for (const auto& row : table.rows) {
+    if (!row.ok) {
+      texts.emplace_back();
+      continue;
+    }
+    const MetricCell& cell = row.cells[column];
+    std::string text = pad_left(cell.value, value_width);
+    if (interval_width > 0) text += " " + pad_left(cell.interval, interval_width);
+    if (cell.unstable) text += " !";
+    texts.push_back(std::move(text));
+  }
+  return texts;
+}
+
+void render_table(std::string& out, const ComparisonTable& table, bool color) {
+  // Cell texts, column by column: variant, one per metric, ratio.
+  std::vector<std::string> headers = {"variant"};
+  std::vector<std::vector<std::string>> columns(1);
+  for (const auto& row : table.rows) columns[0].push_back(row.label);
+  for (std::size_t m = 0; m < table.columns.size(); ++m) {
+    headers.push_back(table.columns[m].name);
+    columns.push_back(metric_column_texts(table, m));
+  }
+  headers.emplace_back("vs baseline");
+  columns.emplace_back();
+  for (const auto& row : table.rows) columns.back().push_back(row.ok ? row.ratio : "");
+
+  std::vector<std::size_t> widths;
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    std::size_t width = display_width(headers[c]);
+    for (std::size_t r = 0; r < table.rows.size(); ++r) {
+      if (table.rows[r].ok || c == 0) width = std::max(width, display_width(columns[c][r]));
+    }
+    widths.push_back(width);
+  }
+  std::size_t status_width = 0;  // everything right of the variant column
+  for (std::size_t c = 1; c < widths.size(); ++c) status_width += kGap.size() + widths[c];
+  status_width = std::max(status_width - kGap.size(), kMinStatusWidth);
+
+  auto emit_line = [&out](std::string line) {
+    line.erase(line.find_last_not_of(' ') + 1);
+    out += kIndent;
+    out += line;
+    out += '\n';
+  };
+
+  out += table.title + "\n";
+  std::string header;
+  std::string rule;
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    if (c) header += kGap, rule += kGap;
+    header += pad_right(headers[c], widths[c]);
+    rule += std::string(widths[c], '-');
+  }
+  emit_line(header);
+  emit_line(rule);
+
+  for (std::size_t r = 0; r < table.rows.size(); ++r) {
+    const ComparisonRow& row = table.rows[r];
+    std::string line = pad_right(row.label, widths[0]);
+    if (!row.ok) {
+      line += kGap;
+      line += truncate_to_width(first_line(row.status), status_width);
+      emit_line(line);
+      continue;
+    }
+    for (std::size_t c = 1; c < columns.size(); ++c) {
+      const bool is_ratio = c + 1 == columns.size();
+      const Tone tone = is_ratio ? row.ratio_tone
+                        : row.cells[c - 1].unstable ? Tone::unstable
+                                                    : Tone::plain;
+      const std::string& text = columns[c][r];
+      line += kGap;
+      line += paint(text, tone, color);
+      line += std::string(widths[c] - display_width(text), ' ');
+    }
+    emit_line(line);
+  }
+  if (table.any_unstable) out += fmt::format("{}{}\n", kIndent, kUnstableLegend);
+  for (const auto& details : table.details) {
+    out += '\n';
+    for (std::size_t start = 0; start < details.size();) {
+      std::size_t end = details.find('\n', start);
+      if (end == std::string::npos) end = details.size();
+      out += fmt::format("{}{}\n", kIndent, details.substr(start, end - start));
+      start = end + 1;
+    }
+  }
+}
+
+}  // namespace
+
+std::string comparison_table(const report::Report& report, const TableOptions& options) {
+  const std::vector<ComparisonTable> tables = build_comparison(report, options);
+  std::string out;
+  for (const auto& table : tables) {
+    if (!out.empty()) out += '\n';
+    render_table(out, table, options.color);
+  }
+  const std::vector<std::string> closing = closing_lines(report, tables);
+  if (!closing.empty() && !out.empty()) out += '\n';
+  for (const auto& line : closing) out += line + "\n";
+  return out;
+}
+
+}  // namespace velo::exporter
