@@ -1,5 +1,6 @@
 // The one list of families velo ships. A new family adds its line here.
 #include "families/family.hpp"
+#include "families/channel/channel.hpp"
 #include "families/counters/counters.hpp"
 #include "families/map/map.hpp"
 #include "families/io/io.hpp"
@@ -16,6 +17,7 @@ const Registry& registry() {
     r.add(make_io_family());
     r.add(make_pool_family());
     r.add(make_cacheline_family());
+    r.add(make_channel_family());
     return r;
   }();
   return all;

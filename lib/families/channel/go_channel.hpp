@@ -1,0 +1,196 @@
+// A Go channel in C++, following the Go runtime's hchan (runtime/chan.go):
+//   - one mutex guards everything;
+//   - a ring buffer of `capacity` slots (none when capacity = 0);
+//   - FIFO queues of parked senders and receivers (Go's sudogs: a waiter on the
+//     parked thread's stack, holding a pointer to its value and a wake-up word);
+//   - direct hand-off: a send that finds a parked receiver copies the value straight
+//     into the receiver's destination, skipping the buffer; a receive that finds a
+//     parked sender (buffer full, or unbuffered) takes the value from it;
+//   - capacity 0 is an unbuffered rendezvous: a send completes only when a receiver
+//     has taken the value;
+//   - close(): parked receivers and senders wake up; receivers still drain what is
+//     buffered and then see `closed`; sending on a closed channel returns `closed`
+//     (Go panics; here it is an error value, never undefined behaviour).
+//
+// Invariants (under the mutex): parked receivers exist only while the buffer is
+// empty and no sender is parked; parked senders exist only while the buffer is
+// full (or capacity is 0) and no receiver is parked; after close() no one parks.
+//
+// Waking, as Go does, happens after the mutex is released. A waiter's word goes
+// kParked -> (kSleeping, once it is about to sleep in the kernel) -> kDone. The waker
+// swaps in kDone and makes the wake system call only if the waiter was asleep; that
+// call uses only the word's address, so it is harmless if the waiter has already
+// returned (ending the life of its stack-allocated record).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <vector>
+
+#include "families/channel/futex.hpp"
+#include "runner/spin.hpp"
+
+namespace velo::channel {
+
+enum class ChanStatus { ok, closed, empty };
+
+template <typename T>
+class GoChannel {
+ public:
+  explicit GoChannel(std::int64_t capacity)
+      : capacity_(static_cast<std::size_t>(capacity)), buffer_(capacity_) {}
+  GoChannel(const GoChannel&) = delete;
+  GoChannel& operator=(const GoChannel&) = delete;
+
+  std::size_t capacity() const { return capacity_; }
+
+  // Blocks until the value is buffered or handed to a receiver; `closed` if the
+  // channel is (or becomes, while this sender is parked) closed.
+  ChanStatus send(const T& value) {
+    std::unique_lock lock(mutex_);
+    if (closed_) return ChanStatus::closed;
+    if (Waiter* receiver = receivers_.pop()) {
+      *receiver->value = value;  // direct hand-off into the receiver's destination
+      receiver->success = true;
+      lock.unlock();
+      wake(*receiver);
+      return ChanStatus::ok;
+    }
+    if (count_ < capacity_) {
+      buffer_[(head_ + count_) % capacity_] = value;
+      ++count_;
+      return ChanStatus::ok;
+    }
+    Waiter self{.value = const_cast<T*>(&value)};  // only ever read through
+    senders_.push(&self);
+    lock.unlock();
+    park(self);
+    return self.success ? ChanStatus::ok : ChanStatus::closed;
+  }
+
+  // Blocks until a value arrives; `closed` once the channel is closed and drained.
+  ChanStatus recv(T& out) {
+    std::unique_lock lock(mutex_);
+    if (ChanStatus status = take_locked(out, lock); status != ChanStatus::empty) return status;
+    Waiter self{.value = &out};
+    receivers_.push(&self);
+    lock.unlock();
+    park(self);
+    return self.success ? ChanStatus::ok : ChanStatus::closed;
+  }
+
+  // Go's `select { case v := <-ch: ... default: }`: never blocks.
+  ChanStatus try_recv(T& out) {
+    std::unique_lock lock(mutex_);
+    return take_locked(out, lock);
+  }
+
+  // false if already closed (Go panics on a double close).
+  bool close() {
+    std::unique_lock lock(mutex_);
+    if (closed_) return false;
+    closed_ = true;
+    Waiter* woken = nullptr;  // wake after unlocking, like Go's glist
+    while (Waiter* w = receivers_.pop()) { w->success = false; w->next = woken; woken = w; }
+    while (Waiter* w = senders_.pop()) { w->success = false; w->next = woken; woken = w; }
+    lock.unlock();
+    while (woken) {
+      Waiter* next = woken->next;  // read before wake(): the waiter may then return
+      wake(*woken);
+      woken = next;
+    }
+    return true;
+  }
+
+  bool closed() const {
+    std::lock_guard lock(mutex_);
+    return closed_;
+  }
+
+ private:
+  struct Waiter {
+    T* value = nullptr;  // sender: the value to send; receiver: where to put one
+    Waiter* next = nullptr;
+    bool success = false;  // written by the waker before the wake
+    std::atomic<std::uint32_t> state{kParked};
+  };
+  static constexpr std::uint32_t kParked = 0, kSleeping = 1, kDone = 2;
+
+  // A FIFO of parked waiters, linked through Waiter::next (no allocation).
+  class WaitQueue {
+   public:
+    void push(Waiter* w) {
+      w->next = nullptr;
+      if (tail_) tail_->next = w; else head_ = w;
+      tail_ = w;
+    }
+    Waiter* pop() {
+      Waiter* w = head_;
+      if (w) {
+        head_ = w->next;
+        if (!head_) tail_ = nullptr;
+      }
+      return w;
+    }
+   private:
+    Waiter* head_ = nullptr;
+    Waiter* tail_ = nullptr;
+  };
+
+  // Takes a value if one is available now; unlocks `lock` when it wakes a sender.
+  ChanStatus take_locked(T& out, std::unique_lock<std::mutex>& lock) {
+    if (Waiter* sender = senders_.pop()) {
+      if (capacity_ == 0) {
+        out = *sender->value;  // rendezvous: straight from the sender
+      } else {
+        // The buffer is full: take its head and put the sender's value at its tail,
+        // as Go does, so the order stays FIFO.
+        out = buffer_[head_];
+        buffer_[head_] = *sender->value;
+        head_ = (head_ + 1) % capacity_;
+      }
+      sender->success = true;
+      lock.unlock();
+      wake(*sender);
+      return ChanStatus::ok;
+    }
+    if (count_ > 0) {
+      out = buffer_[head_];
+      head_ = (head_ + 1) % capacity_;
+      --count_;
+      return ChanStatus::ok;
+    }
+    return closed_ ? ChanStatus::closed : ChanStatus::empty;
+  }
+
+  static void wake(Waiter& w) {
+    // w may be gone as soon as the exchange is done: take the address first.
+    std::atomic<std::uint32_t>* word = &w.state;
+    if (word->exchange(kDone, std::memory_order_acq_rel) == kSleeping) futex_wake(word, 1);
+  }
+
+  // A parked OS thread costs a futex sleep and wake, far more than a parked
+  // goroutine; spin briefly on our own word (no shared cache line) first.
+  static void park(Waiter& w) {
+    constexpr int kSpins = 256;
+    for (int i = 0; i < kSpins; ++i) {
+      if (w.state.load(std::memory_order_acquire) == kDone) return;
+      cpu_relax();
+    }
+    std::uint32_t expected = kParked;
+    if (!w.state.compare_exchange_strong(expected, kSleeping, std::memory_order_acq_rel)) return;  // kDone
+    while (w.state.load(std::memory_order_acquire) != kDone) futex_wait(w.state, kSleeping);
+  }
+
+  const std::size_t capacity_;
+  mutable std::mutex mutex_;
+  std::vector<T> buffer_;
+  std::size_t head_ = 0;
+  std::size_t count_ = 0;
+  bool closed_ = false;
+  WaitQueue receivers_;
+  WaitQueue senders_;
+};
+
+}  // namespace velo::channel
