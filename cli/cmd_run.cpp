@@ -1,0 +1,154 @@
+// `velo run [SCENARIO_FILE_OR_DIR ...]`: expand scenarios into cases, measure them,
+// write the report and print comparison tables.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <regex>
+
+#include "cli/commands.hpp"
+#include "core/atomic_file.hpp"
+#include "core/text.hpp"
+#include "export/exporters.hpp"
+#include "runner/session.hpp"
+#include "scenario/scenario.hpp"
+
+namespace velo::cli {
+
+namespace {
+
+struct RunArgs {
+  std::vector<std::string> paths;
+  std::string out = "velo-report.json";
+  std::string filter;
+  std::optional<int> repetitions;
+  std::string min_time, warmup, timeout;
+  std::vector<std::string> params;
+  std::string format = "table";
+  std::string color = "auto";
+  bool quiet = false;
+  bool no_isolate = false;
+};
+
+// "--min-time 50ms" -> seconds, or an error naming the option.
+Expected<std::optional<double>> duration_option(const std::string& text, std::string_view option) {
+  if (text.empty()) return std::optional<double>{};
+  auto seconds = parse_duration(text);
+  if (!seconds || *seconds <= 0) {
+    return make_error(fmt::format("{}: expected a positive duration with a unit such as 50ms, 0.2s or 2m, got '{}'",
+                                  option, text));
+  }
+  return std::optional<double>{*seconds};
+}
+
+std::string render(const report::Report& report, const std::string& format, bool color) {
+  if (format == "json") return report::to_json_text(report);
+  if (format == "markdown") return exporter::comparison_markdown(report);
+  if (format == "csv") return exporter::cases_csv(report);
+  return exporter::comparison_table(report, {.color = color});
+}
+
+int run(const RunArgs& args) {
+  Overrides overrides;
+  overrides.params = args.params;
+  overrides.repetitions = args.repetitions;
+  for (auto [text, option, target] : {std::tuple{&args.min_time, "--min-time", &overrides.min_time_s},
+                                      std::tuple{&args.warmup, "--warmup", &overrides.warmup_s},
+                                      std::tuple{&args.timeout, "--timeout", &overrides.timeout_s}}) {
+    auto seconds = duration_option(*text, option);
+    if (!seconds.ok()) {
+      print_error(seconds.error().describe());
+      return exit_code::bad_input;
+    }
+    *target = *seconds;
+  }
+  std::optional<std::regex> filter;
+  if (!args.filter.empty()) {
+    try {
+      filter.emplace(args.filter, std::regex::ECMAScript);
+    } catch (const std::regex_error& e) {
+      print_error(fmt::format("--filter: '{}' is not a valid regular expression: {}", args.filter, e.what()));
+      return exit_code::bad_input;
+    }
+  }
+
+  auto scenarios = args.paths.empty() ? load_builtin_quick_suite(registry()) : load_scenarios(args.paths, registry());
+  if (!scenarios.ok()) {
+    print_error(scenarios.error().describe());
+    return exit_code::bad_input;
+  }
+  auto expanded = expand_cases(*scenarios, overrides, registry());
+  if (!expanded.ok()) {
+    print_error(expanded.error().describe());
+    return exit_code::bad_input;
+  }
+  std::vector<Case> cases;
+  for (Case& c : *expanded) {
+    if (!filter || std::regex_search(c.id, *filter)) cases.push_back(std::move(c));
+  }
+  if (cases.empty()) {
+    print_error(fmt::format("--filter '{}' matches none of the {} cases", args.filter, expanded->size()));
+    return exit_code::bad_input;
+  }
+
+  std::vector<report::ScenarioRecord> records;
+  for (const Scenario& s : *scenarios) {
+    records.push_back({.path = s.path, .name = s.name, .family = s.family, .content_hash = content_hash(s.content),
+                       .gate = s.gate});
+  }
+  SessionOptions options;
+  options.isolate = !args.no_isolate;
+  options.quiet = args.quiet;
+  options.settings = {{"filter", args.filter}, {"param_overrides", args.params}};
+  if (args.repetitions) options.settings["repetitions"] = *args.repetitions;
+  if (overrides.min_time_s) options.settings["min_time_s"] = *overrides.min_time_s;
+  if (overrides.warmup_s) options.settings["warmup_s"] = *overrides.warmup_s;
+  if (overrides.timeout_s) options.settings["timeout_s"] = *overrides.timeout_s;
+  SessionResult session = run_session(cases, std::move(records), options);
+
+  // The report is written even when interrupted (marked incomplete), never half-written.
+  if (auto written = write_file_atomically(args.out, report::to_json_text(session.report)); !written.ok()) {
+    print_error(written.error().describe());
+    return exit_code::bad_input;
+  }
+  const bool color = args.color == "always" ||
+                     (args.color == "auto" && isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr);
+  fmt::print("{}", render(session.report, args.format, color));
+  std::fflush(stdout);
+  if (!args.quiet) fmt::print(stderr, "report written to {}\n", args.out);
+  if (session.interrupted) {
+    fmt::print(stderr, "velo: interrupted: {} of {} cases finished; the report is marked incomplete\n",
+               session.report.cases.size(), cases.size());
+    return exit_code::interrupted;
+  }
+  return session.any_failed ? exit_code::failed : exit_code::ok;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, Context& context) {
+  auto args = std::make_shared<RunArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "run", "Measure every case of the given scenario files (default: the built-in quick suite)");
+  cmd->add_option("scenarios", args->paths, "Scenario files or directories (none: the built-in quick suite)");
+  cmd->add_option("-o,--out", args->out, "Where to write the JSON report")->capture_default_str();
+  cmd->add_option("--filter", args->filter, "Only cases whose id matches this regular expression (ECMAScript)");
+  cmd->add_option("--repetitions", args->repetitions, "Repetitions per case (overrides [run])")
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--min-time", args->min_time, "Minimum measured time per repetition, e.g. 50ms, 0.2s");
+  cmd->add_option("--warmup", args->warmup, "Warm-up time before the first repetition, e.g. 20ms");
+  cmd->add_option("--timeout", args->timeout, "Per-case timeout, e.g. 60s (needs isolation)");
+  cmd->add_option("--param", args->params, "KEY=VALUE: set a parameter everywhere it applies (repeatable)")
+      ->type_name("KEY=VALUE");
+  cmd->add_option("--format", args->format, "What to print on stdout")
+      ->check(CLI::IsMember({"table", "markdown", "csv", "json"}))
+      ->capture_default_str();
+  cmd->add_option("--color", args->color, "Colour the table")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+  cmd->add_flag("-q,--quiet", args->quiet, "No progress on stderr");
+  cmd->add_flag("--no-isolate", args->no_isolate,
+                "Run cases in this process (debugging; no timeouts, no per-case peak RSS)");
+  cmd->callback([&context, args] { context.exit_code = run(*args); });
+}
+
+}  // namespace velo::cli

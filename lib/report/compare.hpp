@@ -1,0 +1,98 @@
+// Comparing two reports case by case, metric by metric: the core of `velo compare`
+// and `velo gate`. Pure: reports in, a Comparison out; rendering lives in export/.
+//
+// For each case present in both reports and each metric present in both, the
+// medians are compared with a two-sided Mann-Whitney U test over the repetition
+// samples. p-values are corrected across the cases of each metric (Holm by default)
+// so that a comparison of 100 cases does not flag five of them on noise alone. A
+// difference is reported only if it is significant after correction AND larger than
+// the noise floor (min_change); otherwise the verdict is `same` ("~").
+#pragma once
+
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "report/report.hpp"
+#include "stats/multiple_testing.hpp"
+
+namespace velo::report {
+
+enum class Verdict { same, better, worse };
+std::string_view to_string(Verdict verdict);
+
+struct CompareOptions {
+  double alpha = 0.05;
+  double min_change = 0.01;  // fraction: changes smaller than 1% are noise by definition
+  stats::Correction correction = stats::Correction::holm;
+  std::optional<std::regex> filter;   // on case ids
+  std::vector<std::string> metrics;   // empty: every metric both reports have
+};
+
+struct MetricComparison {
+  MetricSpec spec;
+  stats::Summary base;
+  stats::Summary head;
+  double delta = 0;          // (head - base) / base, of the medians; +0.05 = 5% larger
+  double p_value = 1;        // Mann-Whitney, two-sided
+  double p_adjusted = 1;     // after the correction across cases
+  double smallest_p = 0;     // the smallest p these sample sizes can produce
+  bool exact = false;        // exact or normal-approximation p-value
+  bool unstable = false;     // CV above stats::kUnstableCv in either report
+  Verdict verdict = Verdict::same;
+
+  // True if the samples are too few to ever be significant at `alpha`.
+  bool underpowered(double alpha) const { return smallest_p > alpha; }
+};
+
+enum class Presence { both, added, removed };
+
+struct CaseComparison {
+  std::string id;
+  std::string family;
+  std::string scenario;
+  Presence presence = Presence::both;
+  CaseStatus base_status = CaseStatus::ok;
+  CaseStatus head_status = CaseStatus::ok;
+  std::string head_reason;  // why HEAD's case is not ok
+  std::vector<MetricComparison> metrics;
+
+  // Was ok in BASE, failed or timed out in HEAD.
+  bool broke() const {
+    return presence == Presence::both && base_status == CaseStatus::ok &&
+           (head_status == CaseStatus::failed || head_status == CaseStatus::timeout);
+  }
+  const MetricComparison* find_metric(std::string_view name) const;
+};
+
+// Geometric mean of head/base median ratios over the matched cases of one metric.
+struct GeometricMean {
+  std::string metric;
+  std::string unit;
+  Better better = Better::lower;
+  double ratio = 1;   // head / base
+  int cases = 0;
+};
+
+struct Comparison {
+  CompareOptions options;
+  std::vector<CaseComparison> cases;  // BASE order, then cases only in HEAD
+  std::vector<GeometricMean> geomeans;
+  std::vector<std::string> warnings;  // what differs between the two runs' environments
+};
+
+Comparison compare_reports(const Report& base, const Report& head, const CompareOptions& options);
+
+// (head - base) / |base|; +/-infinity when base is 0 and head is not.
+double relative_change(double base, double head);
+
+// The judgement of one metric change, given the test result and thresholds; used by
+// compare (with min_change) and by the gate (with its regression threshold).
+Verdict judge(double delta, double p_adjusted, Better better, double alpha, double min_change);
+
+// Sentences naming what differs between the reports' machines, compilers, velo
+// versions and scenario contents (empty when they match).
+std::vector<std::string> environment_differences(const Report& base, const Report& head);
+
+}  // namespace velo::report

@@ -1,0 +1,87 @@
+// The CI performance gate: which changes between two reports fail the build.
+//
+// A regression is a change of a gated metric in its worse direction that is
+// significant after the multiple-comparison correction AND larger than the
+// threshold that applies to that case and metric. A case that was ok in BASE and
+// failed or timed out in HEAD is a regression too. Thresholds, most specific first:
+//   1. a [[case]] rule whose pattern matches the case id and that names the metric
+//   2. a [[case]] rule whose pattern matches and names no metric
+//   3. a [metric.NAME] rule
+//   4. the global max_regression
+// At each level the gate file (--gate-file) is consulted before the scenario's [gate]
+// table (taken from the BASE report, so a change cannot loosen its own gate); at the
+// global level --max-regression on the command line comes first. Default: 5%.
+// docs/gate.md documents the file format.
+#pragma once
+
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/result.hpp"
+#include "report/compare.hpp"
+
+namespace velo::report {
+
+struct GateRule {
+  std::string origin;                   // "gate.toml:12" or "scenario 'counters'", for messages
+  std::optional<std::string> scenario;  // rules from a scenario's [gate] apply to its cases only
+  std::optional<std::regex> pattern;    // on case ids (ECMAScript, searched)
+  std::string pattern_text;
+  std::optional<std::string> metric;
+  double max_regression = 0.05;         // fraction
+};
+
+struct GatePolicy {
+  std::optional<double> cli_max_regression;  // --max-regression
+  std::optional<double> max_regression;      // from a gate file or scenario, global level
+  std::vector<std::string> metrics;          // gated metrics; empty: ns_per_op
+  std::vector<GateRule> rules;               // case and metric rules, gate file first
+  CompareOptions compare;                    // alpha, min_change, correction, filter
+
+  // The threshold for one case and metric, and where it came from.
+  std::pair<double, std::string> threshold(const std::string& case_id, const std::string& scenario,
+                                           const std::string& metric) const;
+  std::vector<std::string> gated_metrics() const;
+};
+
+// "5%" -> 0.05. Percent strings only: a bare 5 or 0.05 is ambiguous and rejected.
+std::optional<double> parse_percent(std::string_view text);
+
+// Reads a gate file (TOML) into `policy`. Errors carry file, line and column.
+Status load_gate_file(const std::string& path, GatePolicy& policy);
+// The same keys from a scenario's [gate] table as stored in a report.
+Status add_scenario_gate(const std::string& scenario, const nlohmann::json& table, GatePolicy& policy);
+
+enum class FindingKind { regression, improvement, broke, removed, added };
+std::string_view to_string(FindingKind kind);
+
+struct GateFinding {
+  FindingKind kind = FindingKind::regression;
+  std::string id;
+  std::string metric;        // empty for broke/removed/added
+  std::string unit;
+  double base_median = 0;
+  double head_median = 0;
+  double delta = 0;
+  double threshold = 0;
+  std::string threshold_origin;
+  double p_adjusted = 1;
+  std::string reason;        // for broke: HEAD's failure reason
+};
+
+struct GateResult {
+  Comparison comparison;
+  std::vector<GateFinding> findings;  // regressions and broken cases first, then improvements, then the rest
+  int unchanged = 0;                  // gated (case, metric) pairs without a significant change
+  int underpowered = 0;               // pairs whose sample sizes can never reach significance
+  bool passed() const;
+  int regressions() const;
+};
+
+GateResult evaluate_gate(const Report& base, const Report& head, const GatePolicy& policy);
+
+}  // namespace velo::report

@@ -1,0 +1,15 @@
+// Measures one case in this process through Google Benchmark. The worker process
+// calls this; so does `velo run --no-isolate`.
+#pragma once
+
+#include "report/report.hpp"
+#include "scenario/case.hpp"
+
+namespace velo {
+
+// Builds the case's workload, runs warmup and repetitions, verifies every run and
+// returns the result with one sample per repetition for every metric. Never throws:
+// a workload that throws or fails verification yields a `failed` result.
+report::CaseResult measure_case(const Case& spec);
+
+}  // namespace velo

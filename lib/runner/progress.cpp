@@ -1,0 +1,87 @@
+#include "runner/progress.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/text.hpp"
+
+namespace velo {
+
+Progress::Progress(int total_cases, Style style, std::FILE* out) : total_(total_cases), style_(style), out_(out) {}
+
+Progress::Style Progress::style_for(std::FILE* out, bool quiet) {
+  if (quiet) return Style::quiet;
+  return isatty(fileno(out)) ? Style::terminal : Style::lines;
+}
+
+std::string case_outcome_text(const report::CaseResult& result) {
+  if (result.status != report::CaseStatus::ok) {
+    return fmt::format("{}: {}", report::to_string(result.status), result.reason);
+  }
+  const auto* metric = result.find_metric(metrics::ns_per_op);
+  if (!metric) return "ok";
+  const auto& s = metric->summary;
+  const double half = std::max(s.median - s.ci.low, s.ci.high - s.median);
+  return fmt::format("ok  {} ns/op ±{}%{}", format_significant(s.median),
+                     format_significant(s.median > 0 ? 100 * half / s.median : 0, 2),
+                     s.cv > stats::kUnstableCv ? "  (unstable)" : "");
+}
+
+double Progress::eta_seconds() const {
+  if (measured_done_ == 0) return -1;
+  return measured_seconds_ / measured_done_ * (total_ - index_);
+}
+
+void Progress::start_case(int index, const std::string& id) {
+  index_ = index;
+  current_ = id;
+  case_started_ = Clock::now();
+  if (style_ == Style::terminal) draw();
+}
+
+void Progress::tick() {
+  if (style_ == Style::terminal) draw();
+}
+
+void Progress::draw() {
+  const double elapsed = std::chrono::duration<double>(Clock::now() - started_).count();
+  const double eta = eta_seconds();
+  std::string line = fmt::format("[{}/{}] {}  elapsed {}{}", index_ + 1, total_, current_, format_duration(elapsed),
+                                 eta >= 0 ? fmt::format("  ETA {}", format_duration(eta)) : "");
+  fmt::print(out_, "\r\033[K{}", line);
+  std::fflush(out_);
+  line_open_ = true;
+}
+
+void Progress::finish_case(const report::CaseResult& result) {
+  const double seconds = std::chrono::duration<double>(Clock::now() - case_started_).count();
+  if (result.status != report::CaseStatus::skipped) {
+    ++measured_done_;
+    measured_seconds_ += seconds;
+  }
+  if (style_ == Style::quiet) return;
+  if (style_ == Style::terminal) {
+    // Failures stay visible above the progress line; successes only update it.
+    if (result.status == report::CaseStatus::failed || result.status == report::CaseStatus::timeout) {
+      fmt::print(out_, "\r\033[K{}  {}\n", result.spec.id, case_outcome_text(result));
+      line_open_ = false;
+    }
+    return;
+  }
+  fmt::print(out_, "[{}/{}] {}  {}  ({})\n", index_ + 1, total_, result.spec.id, case_outcome_text(result),
+             format_duration(seconds));
+  std::fflush(out_);
+}
+
+void Progress::finish() {
+  if (style_ == Style::terminal && line_open_) {
+    fmt::print(out_, "\r\033[K");
+    std::fflush(out_);
+  }
+  line_open_ = false;
+}
+
+}  // namespace velo

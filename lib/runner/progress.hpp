@@ -1,0 +1,46 @@
+// Progress on stderr. On a terminal: one line redrawn in place (case i of N, the
+// current case, elapsed and ETA). Elsewhere (CI logs): one plain line per finished
+// case, so a log shows what ran even if the job is killed.
+#pragma once
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include "report/report.hpp"
+
+namespace velo {
+
+class Progress {
+ public:
+  enum class Style { terminal, lines, quiet };
+  Progress(int total_cases, Style style, std::FILE* out = stderr);
+
+  static Style style_for(std::FILE* out, bool quiet);
+
+  void start_case(int index, const std::string& id);  // index is 0-based
+  void tick();                                        // redraw (terminal only)
+  void finish_case(const report::CaseResult& result);
+  void finish();
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  void draw();
+  double eta_seconds() const;
+
+  int total_;
+  Style style_;
+  std::FILE* out_;
+  Clock::time_point started_ = Clock::now();
+  Clock::time_point case_started_ = Clock::now();
+  int index_ = 0;
+  int measured_done_ = 0;       // finished cases that actually ran (skips are instant)
+  double measured_seconds_ = 0;
+  std::string current_;
+  bool line_open_ = false;
+};
+
+// One line summarising a finished case: "ok  12.3 ns/op ±0.4%" or "skipped: reason".
+std::string case_outcome_text(const report::CaseResult& result);
+
+}  // namespace velo

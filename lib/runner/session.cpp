@@ -1,0 +1,135 @@
+#include "runner/session.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <set>
+
+#include "core/build_info.hpp"
+#include "core/host.hpp"
+#include "runner/measure.hpp"
+#include "runner/progress.hpp"
+#include "runner/worker.hpp"
+
+namespace velo {
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_sigint(int) {
+  g_interrupted.store(true);
+  // A second Ctrl-C kills velo at once (useful with --no-isolate, where a case
+  // in progress cannot be abandoned).
+  ::signal(SIGINT, SIG_DFL);
+}
+
+// Installs the handler for the session's lifetime.
+class InterruptGuard {
+ public:
+  InterruptGuard() {
+    g_interrupted.store(false);
+    struct sigaction action {};
+    action.sa_handler = on_sigint;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = 0;  // no SA_RESTART: poll() returns EINTR and the runner reacts at once
+    ::sigaction(SIGINT, &action, &previous_);
+  }
+  ~InterruptGuard() { ::sigaction(SIGINT, &previous_, nullptr); }
+
+ private:
+  struct sigaction previous_ {};
+};
+
+std::optional<std::string> command_output(const std::string& command) {
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
+  if (!pipe) return std::nullopt;
+  std::string out;
+  std::array<char, 256> buffer{};
+  while (std::fgets(buffer.data(), buffer.size(), pipe.get())) out += buffer.data();
+  if (::pclose(pipe.release()) != 0) return std::nullopt;
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+
+}  // namespace
+
+report::Provenance capture_provenance() {
+  report::Provenance provenance;
+  provenance.velo_version = build::version();
+  provenance.velo_commit = build::commit;
+  std::error_code ec;
+  provenance.directory = std::filesystem::current_path(ec).string();
+  if (auto commit = command_output("git rev-parse HEAD 2>/dev/null")) {
+    provenance.git_commit = *commit;
+    if (auto status = command_output("git status --porcelain --untracked-files=no 2>/dev/null")) {
+      provenance.git_dirty = !status->empty();
+    }
+  }
+  return provenance;
+}
+
+SessionResult run_session(const std::vector<Case>& cases, std::vector<report::ScenarioRecord> scenarios,
+                          const SessionOptions& options) {
+  SessionResult outcome;
+  report::Report& report = outcome.report;
+  report.started_at = iso8601_utc_now();
+  report.provenance = capture_provenance();
+  report.environment = capture_environment();
+  report.settings = options.settings;
+  report.settings["isolate"] = options.isolate;
+  report.scenarios = std::move(scenarios);
+
+  InterruptGuard guard;
+  Progress progress(static_cast<int>(cases.size()), Progress::style_for(stderr, options.quiet));
+  WorkerOptions worker;
+  worker.executable = options.executable.empty() ? std::filesystem::read_symlink("/proc/self/exe").string()
+                                                 : options.executable;
+  worker.settings = options.settings;
+  worker.interrupted = &g_interrupted;
+  worker.tick = [&progress] { progress.tick(); };
+
+  std::set<std::string> notes;
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    if (g_interrupted.load()) break;
+    const Case& spec = cases[i];
+    progress.start_case(static_cast<int>(i), spec.id);
+    report::CaseResult result;
+    if (spec.skip_reason) {
+      result.spec = spec;
+      result.status = report::CaseStatus::skipped;
+      result.reason = *spec.skip_reason;
+    } else if (options.isolate) {
+      result = run_in_worker(spec, worker);
+    } else {
+      result = measure_case(spec);
+    }
+    if (g_interrupted.load()) break;  // a case cut short is not reported as measured
+    if (result.details.contains("notes")) {
+      for (const auto& note : result.details["notes"]) notes.insert(note.get<std::string>());
+    }
+    if (result.status == report::CaseStatus::failed || result.status == report::CaseStatus::timeout) {
+      outcome.any_failed = true;
+    }
+    progress.finish_case(result);
+    report.cases.push_back(std::move(result));
+  }
+  progress.finish();
+
+  outcome.interrupted = g_interrupted.load();
+  report.complete = !outcome.interrupted;
+  report.finished_at = iso8601_utc_now();
+  report.notes.assign(notes.begin(), notes.end());
+  if (!options.isolate) {
+    report.notes.push_back("run with --no-isolate: cases shared one process, timeouts were not enforced and "
+                           "peak RSS is not per case");
+  }
+  return outcome;
+}
+
+}  // namespace velo

@@ -1,0 +1,32 @@
+// A whole `velo run`: every case in order, isolated or in-process, with progress,
+// Ctrl-C handling and the report that records it all.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "report/report.hpp"
+#include "scenario/case.hpp"
+
+namespace velo {
+
+struct SessionOptions {
+  bool isolate = true;
+  bool quiet = false;
+  std::string executable;  // for workers; default /proc/self/exe
+  nlohmann::json settings = nlohmann::json::object();  // recorded in the report, forwarded to workers
+};
+
+struct SessionResult {
+  report::Report report;
+  bool interrupted = false;  // Ctrl-C: report.complete is false and holds the cases finished so far
+  bool any_failed = false;   // a case failed or timed out
+};
+
+SessionResult run_session(const std::vector<Case>& cases, std::vector<report::ScenarioRecord> scenarios,
+                          const SessionOptions& options);
+
+// Version and commit of velo, and the git state of the directory it runs in.
+report::Provenance capture_provenance();
+
+}  // namespace velo

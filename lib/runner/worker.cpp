@@ -1,0 +1,223 @@
+#include "runner/worker.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <deque>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "families/family.hpp"
+#include "runner/measure.hpp"
+
+namespace velo {
+
+namespace {
+
+constexpr int kResultFd = 3;
+constexpr std::size_t kStderrTailLines = 20;
+
+nlohmann::json& settings_storage() {
+  static nlohmann::json settings = nlohmann::json::object();
+  return settings;
+}
+
+std::string stderr_tail(const std::string& text) {
+  std::deque<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    lines.push_back(line);
+    if (lines.size() > kStderrTailLines) lines.pop_front();
+  }
+  std::string tail;
+  for (const auto& line : lines) tail += "\n  | " + line;
+  return tail;
+}
+
+report::Report one_case_report(report::CaseResult result, const nlohmann::json& settings) {
+  report::Report request;
+  request.settings = settings;
+  request.cases.push_back(std::move(result));
+  return request;
+}
+
+bool write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+void set_cloexec(int fd) { ::fcntl(fd, F_SETFD, FD_CLOEXEC); }
+
+std::string signal_text(int sig) {
+  const char* abbrev = sigabbrev_np(sig);
+  return fmt::format("SIG{} ({})", abbrev ? abbrev : "?", strsignal(sig));
+}
+
+}  // namespace
+
+const nlohmann::json& worker_settings() { return settings_storage(); }
+
+report::CaseResult run_in_worker(const Case& spec, const WorkerOptions& options) {
+  using Clock = std::chrono::steady_clock;
+  report::CaseResult result;
+  result.spec = spec;
+  auto fail = [&](report::CaseStatus status, std::string reason) {
+    result.status = status;
+    result.reason = std::move(reason);
+    result.metrics.clear();
+    return result;
+  };
+
+  std::map<std::string, std::string> environment;
+  if (const Family* family = registry().find(spec.family)) {
+    if (const Implementation* impl = family->find_impl(spec.impl); impl && impl->worker_environment) {
+      environment = impl->worker_environment(spec.params);
+    }
+  }
+
+  report::CaseResult request_case;
+  request_case.spec = spec;
+  const std::string request = report::to_json_text(one_case_report(request_case, options.settings));
+
+  int in_pipe[2], result_pipe[2], err_pipe[2];
+  if (::pipe(in_pipe) != 0 || ::pipe(result_pipe) != 0 || ::pipe(err_pipe) != 0) {
+    return fail(report::CaseStatus::failed, fmt::format("cannot create pipes: {}", std::strerror(errno)));
+  }
+  for (int fd : {in_pipe[1], result_pipe[0], err_pipe[0]}) set_cloexec(fd);
+
+  const auto started = Clock::now();
+  const pid_t pid = ::fork();
+  if (pid < 0) return fail(report::CaseStatus::failed, fmt::format("cannot fork: {}", std::strerror(errno)));
+  if (pid == 0) {
+    // Child: own process group (a terminal's Ctrl-C goes to the parent, which
+    // decides), request on stdin, result on fd 3, stderr captured.
+    ::setpgid(0, 0);
+    ::dup2(in_pipe[0], STDIN_FILENO);
+    ::dup2(err_pipe[1], STDERR_FILENO);
+    ::dup2(result_pipe[1], kResultFd);
+    for (int fd : {in_pipe[0], err_pipe[1], result_pipe[1]}) {
+      if (fd > kResultFd) ::close(fd);
+    }
+    for (const auto& [key, value] : environment) ::setenv(key.c_str(), value.c_str(), 1);
+    ::setenv("VELO_WORKER", "1", 1);
+    const char* argv[] = {options.executable.c_str(), "__worker", nullptr};
+    ::execv(options.executable.c_str(), const_cast<char* const*>(argv));
+    std::fprintf(stderr, "cannot execute %s: %s\n", options.executable.c_str(), std::strerror(errno));
+    ::_exit(127);
+  }
+  ::setpgid(pid, pid);  // also from the parent, so there is no window where it's unset
+  ::close(in_pipe[0]);
+  ::close(result_pipe[1]);
+  ::close(err_pipe[1]);
+
+  // The request is small; the worker reads it before doing anything else.
+  ::signal(SIGPIPE, SIG_IGN);
+  write_all(in_pipe[1], request);
+  ::close(in_pipe[1]);
+
+  std::string answer, errors;
+  bool answer_open = true, errors_open = true, timed_out = false, interrupted = false;
+  const auto deadline = started + std::chrono::duration_cast<Clock::duration>(
+                                      std::chrono::duration<double>(spec.settings.timeout_s));
+  char buffer[65536];
+  while (answer_open || errors_open) {
+    if (options.interrupted && options.interrupted->load()) {
+      interrupted = true;
+      break;
+    }
+    const auto now = Clock::now();
+    if (now >= deadline) {
+      timed_out = true;
+      break;
+    }
+    pollfd fds[2] = {{result_pipe[0], static_cast<short>(answer_open ? POLLIN : 0), 0},
+                     {err_pipe[0], static_cast<short>(errors_open ? POLLIN : 0), 0}};
+    const auto left_ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
+    const int ready = ::poll(fds, 2, static_cast<int>(std::min<long long>(left_ms + 1, 250)));
+    if (options.tick) options.tick();
+    if (ready < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    auto drain = [&](int fd, short revents, std::string& into, bool& open) {
+      if (!(revents & (POLLIN | POLLHUP | POLLERR))) return;
+      const ssize_t n = ::read(fd, buffer, sizeof buffer);
+      if (n > 0) into.append(buffer, static_cast<std::size_t>(n));
+      else if (n == 0 || errno != EINTR) open = false;
+    };
+    drain(result_pipe[0], fds[0].revents, answer, answer_open);
+    drain(err_pipe[0], fds[1].revents, errors, errors_open);
+  }
+  ::close(result_pipe[0]);
+  ::close(err_pipe[0]);
+  if (timed_out || interrupted) ::kill(-pid, SIGKILL);
+
+  int status = 0;
+  struct rusage usage {};
+  while (::wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
+  }
+  result.wall_seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  result.peak_rss_bytes = static_cast<std::int64_t>(usage.ru_maxrss) * 1024;  // ru_maxrss is in KiB
+
+  if (interrupted) return fail(report::CaseStatus::failed, "interrupted");
+  if (timed_out) {
+    return fail(report::CaseStatus::timeout,
+                fmt::format("no result within the {}s timeout; the worker was killed", spec.settings.timeout_s));
+  }
+  if (WIFSIGNALED(status)) {
+    return fail(report::CaseStatus::failed,
+                fmt::format("worker killed by {}{}", signal_text(WTERMSIG(status)), stderr_tail(errors)));
+  }
+  if (WEXITSTATUS(status) != 0 || answer.empty()) {
+    return fail(report::CaseStatus::failed,
+                fmt::format("worker exited with status {} without a result{}", WEXITSTATUS(status),
+                            stderr_tail(errors)));
+  }
+  auto parsed = report::parse_report(answer, "worker result");
+  if (!parsed.ok() || parsed->cases.size() != 1) {
+    return fail(report::CaseStatus::failed,
+                fmt::format("unreadable worker result: {}", parsed.ok() ? "wrong case count" : parsed.error().describe()));
+  }
+  report::CaseResult measured = std::move(parsed->cases.front());
+  measured.spec = spec;  // the parent's copy is authoritative
+  measured.wall_seconds = result.wall_seconds;
+  measured.peak_rss_bytes = result.peak_rss_bytes;
+  return measured;
+}
+
+int worker_main() {
+  std::string request{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
+  auto parsed = report::parse_report(request, "worker request");
+  if (!parsed.ok() || parsed->cases.size() != 1) {
+    std::fprintf(stderr, "velo worker: bad request: %s\n",
+                 parsed.ok() ? "expected exactly one case" : parsed.error().describe().c_str());
+    return 2;
+  }
+  settings_storage() = parsed->settings;
+  report::CaseResult result = measure_case(parsed->cases.front().spec);
+  const std::string answer = report::to_json_text(one_case_report(std::move(result), nlohmann::json::object()));
+  if (!write_all(kResultFd, answer)) {
+    std::fprintf(stderr, "velo worker: cannot write the result to fd %d: %s\n", kResultFd, std::strerror(errno));
+    return 2;
+  }
+  return 0;
+}
+
+}  // namespace velo

@@ -1,0 +1,39 @@
+// Process isolation, as pyperf does it: each case runs in a fresh worker process
+// (velo re-executing itself as `velo __worker`), so a crash, a hang or memory
+// growth in one case cannot take down or skew the others.
+//
+// Protocol: the parent writes a one-case report (reports/SPEC.md format) to the
+// worker's stdin; the worker measures it and writes a one-case report with the
+// results to file descriptor 3. stdout is left to the workload; stderr is captured
+// and its tail quoted when the worker fails.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <string>
+
+#include "report/report.hpp"
+#include "scenario/case.hpp"
+
+namespace velo {
+
+struct WorkerOptions {
+  std::string executable;               // this binary (/proc/self/exe)
+  nlohmann::json settings = nlohmann::json::object();  // forwarded to the worker (e.g. profiling)
+  const std::atomic<bool>* interrupted = nullptr;      // set by the SIGINT handler
+  std::function<void()> tick;                          // called about 4 times a second while waiting
+};
+
+// Runs one case in a worker process with the case's timeout. Never throws. On
+// interruption the worker is killed and the result is `failed` with reason
+// "interrupted".
+report::CaseResult run_in_worker(const Case& spec, const WorkerOptions& options);
+
+// The worker side: reads the request from stdin, measures, answers on fd 3.
+// Returns the process exit code.
+int worker_main();
+
+// The settings the parent forwarded, as seen inside a worker (empty elsewhere).
+const nlohmann::json& worker_settings();
+
+}  // namespace velo

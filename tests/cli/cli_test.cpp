@@ -1,0 +1,255 @@
+// Runs the built velo binary the way a user or a CI job does and checks exit codes,
+// stderr messages and the JSON report. Never asserts timings.
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string env(const char* name) {
+  const char* value = std::getenv(name);
+  REQUIRE(value != nullptr);
+  return value;
+}
+
+std::string data(const std::string& name) { return env("VELO_TEST_DATA") + "/cli/" + name; }
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+fs::path scratch_dir() {
+  static const fs::path dir = [] {
+    fs::path d = fs::temp_directory_path() / ("velo-cli-test-" + std::to_string(::getpid()));
+    fs::create_directories(d);
+    return d;
+  }();
+  return dir;
+}
+
+// Runs velo with `args`; stdout and stderr go to files. If `interrupt_after_line`
+// is set, SIGINT is sent once stderr holds that many lines.
+Outcome velo(const std::vector<std::string>& args, int interrupt_after_lines = 0) {
+  const fs::path out = scratch_dir() / "stdout.txt";
+  const fs::path err = scratch_dir() / "stderr.txt";
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    const int out_fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int err_fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(out_fd, 1);
+    ::dup2(err_fd, 2);
+    ::chdir(scratch_dir().c_str());
+    std::vector<char*> argv;
+    static std::string bin = env("VELO_BIN");
+    argv.push_back(bin.data());
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(bin.c_str(), argv.data());
+    ::_exit(127);
+  }
+  if (interrupt_after_lines > 0) {
+    for (;;) {
+      const std::string text = slurp(err);
+      if (std::count(text.begin(), text.end(), '\n') >= interrupt_after_lines) break;
+      int status = 0;
+      if (::waitpid(pid, &status, WNOHANG) == pid) FAIL("velo finished before it could be interrupted");
+      ::usleep(20000);
+    }
+    ::kill(pid, SIGINT);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  Outcome outcome;
+  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  outcome.out = slurp(out);
+  outcome.err = slurp(err);
+  return outcome;
+}
+
+nlohmann::json read_json(const fs::path& path) { return nlohmann::json::parse(slurp(path)); }
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("usage errors exit 2 with velo: error:", "[cli]") {
+  auto none = velo({});
+  CHECK(none.exit_code == 2);
+  CHECK(contains(none.err, "velo: error:"));
+  auto bogus = velo({"frobnicate"});
+  CHECK(bogus.exit_code == 2);
+  auto bad_option = velo({"run", "--repetitions", "zero"});
+  CHECK(bad_option.exit_code == 2);
+  auto bad_duration = velo({"run", data("counters-small.toml"), "--min-time", "100"});
+  CHECK(bad_duration.exit_code == 2);
+  CHECK(contains(bad_duration.err, "--min-time"));
+  auto bad_regex = velo({"run", data("counters-small.toml"), "--filter", "("});
+  CHECK(bad_regex.exit_code == 2);
+  CHECK(contains(bad_regex.err, "--filter"));
+}
+
+TEST_CASE("--help and --version exit 0", "[cli]") {
+  auto help = velo({"--help"});
+  CHECK(help.exit_code == 0);
+  CHECK(contains(help.out, "run"));
+  CHECK(velo({"run", "--help"}).exit_code == 0);
+  auto version = velo({"--version"});
+  CHECK(version.exit_code == 0);
+  CHECK(contains(version.out, "velo "));
+}
+
+TEST_CASE("velo list shows families, parameters and defaults", "[cli]") {
+  auto all = velo({"list"});
+  CHECK(all.exit_code == 0);
+  CHECK(contains(all.out, "counters"));
+  auto one = velo({"list", "counters"});
+  CHECK(one.exit_code == 0);
+  CHECK(contains(one.out, "sharded_padded"));
+  CHECK(contains(one.out, "pad_bytes"));
+  CHECK(contains(one.out, "threads"));
+  auto typo = velo({"list", "countres"});
+  CHECK(typo.exit_code == 2);
+  CHECK(contains(typo.err, "did you mean 'counters'?"));
+}
+
+TEST_CASE("velo check validates without running", "[cli]") {
+  auto good = velo({"check", data("counters-small.toml")});
+  CHECK(good.exit_code == 0);
+  CHECK(contains(good.out, "4 cases"));
+  auto bad = velo({"check", data("bad-key.toml")});
+  CHECK(bad.exit_code == 2);
+  CHECK(contains(bad.err, "bad-key.toml:6:"));
+  CHECK(contains(bad.err, "did you mean 'repetitions'?"));
+}
+
+TEST_CASE("velo run writes a complete report and prints the table", "[cli]") {
+  const fs::path report = scratch_dir() / "report.json";
+  auto run = velo({"run", data("counters-small.toml"), "--out", report.string(), "--repetitions", "2"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK(contains(run.out, "atomic"));
+  CHECK(contains(run.out, "padded"));
+  const auto json = read_json(report);
+  CHECK(json["schema_version"] == 1);
+  CHECK(json["complete"] == true);
+  REQUIRE(json["cases"].size() == 4);
+  for (const auto& c : json["cases"]) {
+    CHECK(c["status"] == "ok");
+    CHECK(c["metrics"]["ns_per_op"]["samples"].size() == 2);  // --repetitions wins over [run]
+    CHECK(c["metrics"]["ns_per_op"]["better"] == "lower");
+    CHECK(c.contains("peak_rss_bytes"));
+  }
+  CHECK(json["cases"][0]["id"] == "counters/atomic/increments=10,threads=1");
+  CHECK(json["scenarios"][0]["content_hash"].get<std::string>().rfind("fnv1a64:", 0) == 0);
+  CHECK_FALSE(json["environment"]["kernel"].get<std::string>().empty());
+}
+
+TEST_CASE("output formats on stdout", "[cli]") {
+  const fs::path report = scratch_dir() / "formats.json";
+  const std::vector<std::string> base = {"run", data("counters-small.toml"), "--out", report.string(),
+                                         "--repetitions", "1", "--filter", "threads=1", "--quiet"};
+  auto with = [&](const char* format) {
+    auto args = base;
+    args.insert(args.end(), {"--format", format});
+    return velo(args);
+  };
+  auto json = with("json");
+  REQUIRE(json.exit_code == 0);
+  CHECK(nlohmann::json::parse(json.out)["cases"].size() == 2);
+  auto csv = with("csv");
+  REQUIRE(csv.exit_code == 0);
+  CHECK(contains(csv.out, "counters/atomic/increments=10,threads=1"));
+  auto markdown = with("markdown");
+  REQUIRE(markdown.exit_code == 0);
+  CHECK(contains(markdown.out, "|"));
+  CHECK(json.err.empty());  // --quiet
+}
+
+TEST_CASE("--param overrides a parameter everywhere it applies", "[cli]") {
+  const fs::path report = scratch_dir() / "param.json";
+  auto run = velo({"run", data("counters-small.toml"), "--out", report.string(), "--repetitions", "1",
+                   "--param", "threads=3", "--quiet"});
+  REQUIRE(run.exit_code == 0);
+  const auto json = read_json(report);
+  REQUIRE(json["cases"].size() == 2);
+  for (const auto& c : json["cases"]) CHECK(c["params"]["threads"] == 3);
+}
+
+TEST_CASE("bad input runs nothing and writes no report", "[cli]") {
+  const fs::path report = scratch_dir() / "never.json";
+  fs::remove(report);
+  auto run = velo({"run", data("bad-key.toml"), "--out", report.string()});
+  CHECK(run.exit_code == 2);
+  CHECK_FALSE(fs::exists(report));
+  auto none = velo({"run", data("counters-small.toml"), "--out", report.string(), "--filter", "nomatch"});
+  CHECK(none.exit_code == 2);
+  CHECK_FALSE(fs::exists(report));
+}
+
+TEST_CASE("a case past its timeout is killed and reported, exit 1", "[cli]") {
+  const fs::path report = scratch_dir() / "timeout.json";
+  auto run = velo({"run", data("counters-small.toml"), "--out", report.string(), "--filter", "atomic.*threads=1",
+                   "--timeout", "1ms", "--quiet"});
+  CHECK(run.exit_code == 1);
+  const auto json = read_json(report);
+  REQUIRE(json["cases"].size() == 1);
+  CHECK(json["cases"][0]["status"] == "timeout");
+  CHECK(contains(json["cases"][0]["reason"].get<std::string>(), "timeout"));
+}
+
+TEST_CASE("--no-isolate measures in process", "[cli]") {
+  const fs::path report = scratch_dir() / "inproc.json";
+  auto run = velo({"run", data("counters-small.toml"), "--out", report.string(), "--repetitions", "1",
+                   "--no-isolate", "--quiet"});
+  REQUIRE(run.exit_code == 0);
+  const auto json = read_json(report);
+  CHECK(json["cases"][0]["status"] == "ok");
+  CHECK(json["settings"]["isolate"] == false);
+}
+
+TEST_CASE("Ctrl-C writes the finished cases, marks the report incomplete, exits 130", "[cli]") {
+  const fs::path report = scratch_dir() / "interrupted.json";
+  fs::remove(report);
+  // Without a terminal, progress is one line per finished case: interrupt after two.
+  auto run = velo({"run", data("many-cases.toml"), "--out", report.string()}, 2);
+  CHECK(run.exit_code == 130);
+  const auto json = read_json(report);
+  CHECK(json["complete"] == false);
+  CHECK(json["cases"].size() >= 2);
+  CHECK(json["cases"].size() < 16);
+  for (const auto& c : json["cases"]) CHECK(c["status"] == "ok");
+}
+
+TEST_CASE("the built-in quick suite validates", "[cli]") {
+  // Running it takes too long for a unit test; `./dev run` does that. Checking that
+  // every built-in scenario expands is enough here.
+  auto run = velo({"run", "--filter", "^$"});
+  CHECK(run.exit_code == 2);
+  CHECK(contains(run.err, "matches none of the"));
+}
