@@ -24,6 +24,8 @@ void print_error(std::string_view message);
 void add_run_command(CLI::App& app, Context& context);
 void add_list_command(CLI::App& app, Context& context);
 void add_check_command(CLI::App& app, Context& context);
+void add_compare_command(CLI::App& app, Context& context);
+void add_gate_command(CLI::App& app, Context& context);
 void add_worker_command(CLI::App& app, Context& context);  // hidden: the isolated worker
 
 }  // namespace velo::cli

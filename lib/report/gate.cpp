@@ -19,6 +19,7 @@ std::string_view to_string(FindingKind kind) {
     case FindingKind::broke: return "broke";
     case FindingKind::removed: return "removed";
     case FindingKind::added: return "added";
+    case FindingKind::unconfirmed: return "unconfirmed";
   }
   return "?";
 }
@@ -302,6 +303,40 @@ GateResult evaluate_gate(const Report& base, const Report& head, const GatePolic
   result.findings.insert(result.findings.end(), improvements.begin(), improvements.end());
   result.findings.insert(result.findings.end(), others.begin(), others.end());
   return result;
+}
+
+}  // namespace velo::report
+
+namespace velo::report {
+
+std::vector<std::string> suspects(const GateResult& result) {
+  std::vector<std::string> ids;
+  for (const auto& f : result.findings) {
+    if ((f.kind == FindingKind::regression || f.kind == FindingKind::broke) &&
+        std::find(ids.begin(), ids.end(), f.id) == ids.end()) {
+      ids.push_back(f.id);
+    }
+  }
+  return ids;
+}
+
+GateResult confirm(GateResult first, const GateResult& rerun) {
+  auto agrees = [&](const GateFinding& f) {
+    return std::any_of(rerun.findings.begin(), rerun.findings.end(), [&](const GateFinding& r) {
+      return r.id == f.id && r.metric == f.metric && r.kind == f.kind;
+    });
+  };
+  for (auto& f : first.findings) {
+    if ((f.kind == FindingKind::regression || f.kind == FindingKind::broke) && !agrees(f)) {
+      f.kind = FindingKind::unconfirmed;
+      f.reason = "not reproduced by the --confirm rerun";
+    }
+  }
+  // Regressions first, then the rest in their original order.
+  std::stable_partition(first.findings.begin(), first.findings.end(), [](const GateFinding& f) {
+    return f.kind == FindingKind::regression || f.kind == FindingKind::broke;
+  });
+  return first;
 }
 
 }  // namespace velo::report

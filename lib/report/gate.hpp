@@ -56,7 +56,14 @@ Status load_gate_file(const std::string& path, GatePolicy& policy);
 // The same keys from a scenario's [gate] table as stored in a report.
 Status add_scenario_gate(const std::string& scenario, const nlohmann::json& table, GatePolicy& policy);
 
-enum class FindingKind { regression, improvement, broke, removed, added };
+enum class FindingKind {
+  regression,   // fails the gate
+  broke,        // ok in BASE, failed or timed out in HEAD: fails the gate
+  unconfirmed,  // looked like a regression, but a --confirm rerun did not agree
+  improvement,
+  removed,
+  added,
+};
 std::string_view to_string(FindingKind kind);
 
 struct GateFinding {
@@ -83,5 +90,12 @@ struct GateResult {
 };
 
 GateResult evaluate_gate(const Report& base, const Report& head, const GatePolicy& policy);
+
+// Case ids a --confirm rerun should measure again: the regressions and broken cases.
+std::vector<std::string> suspects(const GateResult& result);
+
+// Keeps a regression only if `rerun` (BASE against the re-measured suspects) finds
+// the same case and metric regressed too; the others become `unconfirmed`.
+GateResult confirm(GateResult first, const GateResult& rerun);
 
 }  // namespace velo::report

@@ -1,0 +1,50 @@
+#include "cli/compare_args.hpp"
+
+#include <fmt/format.h>
+
+#include "report/gate.hpp"
+
+namespace velo::cli {
+
+void add_compare_args(CLI::App& command, CompareArgs& args) {
+  command.add_option("base", args.base, "Report of the baseline (e.g. main)")->required();
+  command.add_option("head", args.head, "Report of the change")->required();
+  command.add_option("--alpha", args.alpha, "Significance level")->check(CLI::Range(1e-9, 0.5))->capture_default_str();
+  command.add_option("--min-change", args.min_change, "Noise floor: smaller changes are ~, e.g. 1%")
+      ->capture_default_str();
+  command.add_option("--correction", args.correction, "Multiple-comparison correction across cases")
+      ->check(CLI::IsMember({"holm", "bh", "none"}))
+      ->capture_default_str();
+  command.add_option("--filter", args.filter, "Only cases whose id matches this regular expression");
+  command.add_option("--metric", args.metrics, "Only this metric (repeatable)");
+}
+
+Expected<report::CompareOptions> compare_options(const CompareArgs& args) {
+  report::CompareOptions options;
+  options.alpha = args.alpha;
+  auto floor = report::parse_percent(args.min_change);
+  if (!floor) return make_error(fmt::format("--min-change: expected a percentage such as 1%, got '{}'", args.min_change));
+  options.min_change = *floor;
+  options.correction = args.correction == "holm" ? stats::Correction::holm
+                       : args.correction == "bh" ? stats::Correction::benjamini_hochberg
+                                                 : stats::Correction::none;
+  if (!args.filter.empty()) {
+    try {
+      options.filter.emplace(args.filter, std::regex::ECMAScript);
+    } catch (const std::regex_error& e) {
+      return make_error(fmt::format("--filter: '{}' is not a valid regular expression: {}", args.filter, e.what()));
+    }
+  }
+  options.metrics = args.metrics;
+  return options;
+}
+
+Expected<std::pair<report::Report, report::Report>> read_reports(const CompareArgs& args) {
+  auto base = report::read_report_file(args.base);
+  if (!base.ok()) return base.error();
+  auto head = report::read_report_file(args.head);
+  if (!head.ok()) return head.error();
+  return std::pair{std::move(*base), std::move(*head)};
+}
+
+}  // namespace velo::cli

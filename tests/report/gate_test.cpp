@@ -1,0 +1,293 @@
+// Comparison and gate verdicts on synthetic reports: pass, regression, improvement,
+// broken and missing cases, thresholds and their precedence, mismatched environments.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "export/benchstat.hpp"
+#include "export/comparison.hpp"
+#include "report/compare.hpp"
+#include "report/gate.hpp"
+
+using namespace velo;
+using report::CaseStatus;
+using report::FindingKind;
+using report::Verdict;
+
+namespace {
+
+// Ten samples around `center` with a small deterministic spread (+-0.5%).
+std::vector<double> around(double center, int n = 10) {
+  std::vector<double> xs;
+  for (int i = 0; i < n; ++i) xs.push_back(center * (1 + 0.001 * ((i * 7) % 11 - 5)));
+  return xs;
+}
+
+report::CaseResult make_case(const std::string& id, std::vector<double> ns, CaseStatus status = CaseStatus::ok) {
+  report::CaseResult c;
+  c.spec.id = id;
+  c.spec.family = "counters";
+  c.spec.scenario = "s";
+  c.status = status;
+  if (status == CaseStatus::ok) {
+    report::MetricResult m;
+    m.spec = {"ns_per_op", "ns", Better::lower, ""};
+    m.samples = ns;
+    m.summary = stats::summarize(ns);
+    c.metrics.push_back(m);
+    report::MetricResult t;
+    t.spec = {"ops_per_s", "op/s", Better::higher, ""};
+    for (double x : ns) t.samples.push_back(1e9 / x);
+    t.summary = stats::summarize(t.samples);
+    c.metrics.push_back(t);
+  } else {
+    c.reason = "boom";
+  }
+  return c;
+}
+
+report::Report make_report(std::vector<report::CaseResult> cases) {
+  report::Report r;
+  r.environment.hostname = "host";
+  r.environment.cpu_model = "cpu";
+  r.scenarios.push_back({.path = "s.toml", .name = "s", .family = "counters", .content_hash = "fnv1a64:1"});
+  r.cases = std::move(cases);
+  return r;
+}
+
+const report::GateFinding* find(const report::GateResult& r, const std::string& id, FindingKind kind) {
+  for (const auto& f : r.findings) {
+    if (f.id == id && f.kind == kind) return &f;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("identical reports pass with everything unchanged", "[gate]") {
+  auto base = make_report({make_case("a", around(100)), make_case("b", around(200))});
+  auto result = report::evaluate_gate(base, base, {});
+  CHECK(result.passed());
+  CHECK(result.findings.empty());
+  CHECK(result.unchanged == 2);
+  const auto cmp = report::compare_reports(base, base, {});
+  for (const auto& cc : cmp.cases) {
+    for (const auto& mc : cc.metrics) CHECK(mc.verdict == Verdict::same);
+  }
+  REQUIRE(cmp.geomeans.size() == 2);
+  CHECK(cmp.geomeans[0].ratio == Approx(1.0));
+}
+
+TEST_CASE("a significant 10% slowdown fails a 5% gate; improvements pass", "[gate]") {
+  auto base = make_report({make_case("slow", around(100)), make_case("fast", around(100)), make_case("same", around(100))});
+  auto head = make_report({make_case("slow", around(110)), make_case("fast", around(80)), make_case("same", around(100.1))});
+  auto result = report::evaluate_gate(base, head, {});
+  CHECK_FALSE(result.passed());
+  CHECK(result.regressions() == 1);
+  const auto* slow = find(result, "slow", FindingKind::regression);
+  REQUIRE(slow);
+  CHECK(slow->delta == Approx(0.10).margin(0.005));
+  CHECK(slow->threshold == Approx(0.05));
+  CHECK(slow->threshold_origin == "default");
+  CHECK(find(result, "fast", FindingKind::improvement));
+  CHECK(result.unchanged == 1);
+  CHECK(result.findings.front().kind == FindingKind::regression);  // regressions first
+
+  // The same change under a 15% limit passes.
+  report::GatePolicy lenient;
+  lenient.cli_max_regression = 0.15;
+  CHECK(report::evaluate_gate(base, head, lenient).passed());
+}
+
+TEST_CASE("direction comes from the metric: higher-is-better throughput", "[gate]") {
+  auto base = make_report({make_case("x", around(100))});
+  auto head = make_report({make_case("x", around(120))});
+  report::GatePolicy policy;
+  policy.metrics = {"ops_per_s"};  // ops/s fell by a sixth: worse
+  auto result = report::evaluate_gate(base, head, policy);
+  REQUIRE(result.regressions() == 1);
+  CHECK(result.findings[0].metric == "ops_per_s");
+  CHECK(result.findings[0].delta < 0);
+}
+
+TEST_CASE("too few samples can never be significant, and say so", "[gate]") {
+  auto base = make_report({make_case("x", around(100, 3))});
+  auto head = make_report({make_case("x", around(200, 3))});
+  auto result = report::evaluate_gate(base, head, {});
+  CHECK(result.passed());
+  CHECK(result.underpowered == 1);
+  const auto cmp = report::compare_reports(base, head, {});
+  const auto* mc = cmp.cases[0].find_metric("ns_per_op");
+  CHECK(mc->smallest_p == Approx(0.1));
+  CHECK(mc->underpowered(0.05));
+  CHECK_THAT(exporter::diff_table(cmp), Catch::Contains("can never show a significant change"));
+}
+
+TEST_CASE("a case that broke in head fails the gate; added and removed do not", "[gate]") {
+  auto base = make_report({make_case("broke", around(100)), make_case("gone", around(100))});
+  auto head = make_report({make_case("broke", {}, CaseStatus::timeout), make_case("new", around(100))});
+  auto result = report::evaluate_gate(base, head, {});
+  CHECK_FALSE(result.passed());
+  const auto* broke = find(result, "broke", FindingKind::broke);
+  REQUIRE(broke);
+  CHECK_THAT(broke->reason, Catch::Contains("timeout"));
+  CHECK(find(result, "gone", FindingKind::removed));
+  CHECK(find(result, "new", FindingKind::added));
+  CHECK(result.regressions() == 1);
+}
+
+TEST_CASE("a case failing in both reports is not a regression", "[gate]") {
+  auto base = make_report({make_case("x", {}, CaseStatus::failed)});
+  auto head = make_report({make_case("x", {}, CaseStatus::failed)});
+  CHECK(report::evaluate_gate(base, head, {}).passed());
+}
+
+TEST_CASE("threshold precedence: case+metric > case > metric > global", "[gate]") {
+  report::GatePolicy policy;
+  policy.max_regression = 0.07;
+  policy.rules.push_back({.origin = "metric rule", .metric = "ns_per_op", .max_regression = 0.04});
+  policy.rules.push_back({.origin = "case rule", .pattern = std::regex("^channel/"), .pattern_text = "^channel/",
+                          .max_regression = 0.20});
+  policy.rules.push_back({.origin = "case+metric rule", .pattern = std::regex("spsc"), .pattern_text = "spsc",
+                          .metric = "ns_per_op", .max_regression = 0.50});
+  CHECK(policy.threshold("channel/spsc/x", "s", "ns_per_op").second == "case+metric rule");
+  CHECK(policy.threshold("channel/go/x", "s", "ns_per_op").second == "case rule");
+  CHECK(policy.threshold("map/x", "s", "ns_per_op").second == "metric rule");
+  CHECK(policy.threshold("map/x", "s", "ops_per_s").first == Approx(0.07));
+  policy.cli_max_regression = 0.03;
+  CHECK(policy.threshold("map/x", "s", "ops_per_s").second == "--max-regression");
+  CHECK(policy.threshold("map/x", "s", "ns_per_op").second == "metric rule");
+}
+
+TEST_CASE("scenario [gate] tables apply to their own scenario's cases", "[gate]") {
+  report::GatePolicy policy;
+  const auto table = nlohmann::json::parse(R"({"max_regression": "12%",
+      "metric": {"ops_per_s": {"max_regression": "2%"}},
+      "case": [{"pattern": "mutex", "max_regression": "30%"}]})");
+  REQUIRE(report::add_scenario_gate("counters", table, policy).ok());
+  CHECK(policy.threshold("counters/atomic/x", "counters", "ns_per_op").first == Approx(0.12));
+  CHECK(policy.threshold("counters/atomic/x", "counters", "ops_per_s").first == Approx(0.02));
+  CHECK(policy.threshold("counters/mutex/x", "counters", "ns_per_op").first == Approx(0.30));
+  CHECK(policy.threshold("map/mutex/x", "map", "ns_per_op").first == Approx(0.05));  // other scenario
+
+  report::GatePolicy bad;
+  auto typo = report::add_scenario_gate("counters", nlohmann::json::parse(R"({"max_regresion": "5%"})"), bad);
+  REQUIRE_FALSE(typo.ok());
+  CHECK_THAT(typo.error().message, Catch::Contains("did you mean 'max_regression'?"));
+  auto number = report::add_scenario_gate("counters", nlohmann::json::parse(R"({"max_regression": 5})"), bad);
+  REQUIRE_FALSE(number.ok());
+  CHECK_THAT(number.error().message, Catch::Contains("percentage string"));
+}
+
+TEST_CASE("gate files: keys, locations and errors", "[gate]") {
+  namespace fs = std::filesystem;
+  const fs::path path = fs::temp_directory_path() / "velo-gate-test.toml";
+  auto write = [&](const std::string& text) { std::ofstream(path) << text; };
+  write("[gate]\nmax_regression = \"3%\"\nmetrics = [\"ns_per_op\", \"allocs_per_op\"]\ncorrection = \"bh\"\n"
+        "[gate.metric.allocs_per_op]\nmax_regression = \"0%\"\n"
+        "[[gate.case]]\npattern = \"^io/\"\nmax_regression = \"15%\"\n");
+  report::GatePolicy policy;
+  REQUIRE(report::load_gate_file(path.string(), policy).ok());
+  CHECK(policy.max_regression == Approx(0.03));
+  CHECK(policy.metrics == std::vector<std::string>{"ns_per_op", "allocs_per_op"});
+  CHECK(policy.compare.correction == stats::Correction::benjamini_hochberg);
+  CHECK(policy.threshold("io/x", "s", "ns_per_op").first == Approx(0.15));
+  CHECK(policy.threshold("io/x", "s", "ns_per_op").second == path.string() + ":7");
+  CHECK(policy.threshold("pool/x", "s", "allocs_per_op").first == Approx(0.0));
+
+  write("max_regression = \"5%\"\n[[case]]\npattern = \"(\"\nmax_regression = \"1%\"\n");
+  report::GatePolicy broken;
+  auto status = report::load_gate_file(path.string(), broken);
+  REQUIRE_FALSE(status.ok());
+  CHECK(status.error().where.line == 3);
+  CHECK_THAT(status.error().message, Catch::Contains("not a valid regular expression"));
+
+  write("max_regression = \n");
+  auto syntax = report::load_gate_file(path.string(), broken);
+  REQUIRE_FALSE(syntax.ok());
+  CHECK(syntax.error().where.line == 1);
+  fs::remove(path);
+}
+
+TEST_CASE("different machines compare with warnings naming what differs", "[compare]") {
+  auto base = make_report({make_case("x", around(100))});
+  auto head = base;
+  head.environment.cpu_model = "other cpu";
+  head.environment.compiler = "clang 18";
+  head.scenarios[0].content_hash = "fnv1a64:2";
+  head.complete = false;
+  const auto cmp = report::compare_reports(base, head, {});
+  REQUIRE(cmp.warnings.size() == 4);
+  CHECK_THAT(cmp.warnings[0], Catch::Contains("CPU differs"));
+  CHECK_THAT(cmp.warnings[1], Catch::Contains("compiler differs"));
+  CHECK_THAT(cmp.warnings[2], Catch::Contains("scenario 's' has different contents"));
+  CHECK_THAT(cmp.warnings[3], Catch::Contains("head report is incomplete"));
+}
+
+TEST_CASE("Holm correction keeps one noisy case among many from failing", "[gate]") {
+  // Twenty unchanged cases plus one whose raw p is small but not small enough once
+  // corrected for 21 tests: separation of 5 vs 5 samples gives p = 0.0079 raw.
+  std::vector<report::CaseResult> base_cases, head_cases;
+  for (int i = 0; i < 20; ++i) {
+    base_cases.push_back(make_case("same" + std::to_string(i), around(100, 5)));
+    head_cases.push_back(make_case("same" + std::to_string(i), around(100, 5)));
+  }
+  base_cases.push_back(make_case("noisy", {100, 101, 102, 103, 104}));
+  head_cases.push_back(make_case("noisy", {110, 111, 112, 113, 114}));
+  auto base = make_report(base_cases), head = make_report(head_cases);
+  CHECK(report::evaluate_gate(base, head, {}).passed());
+  report::GatePolicy uncorrected;
+  uncorrected.compare.correction = stats::Correction::none;
+  CHECK_FALSE(report::evaluate_gate(base, head, uncorrected).passed());
+}
+
+TEST_CASE("--confirm keeps only regressions the rerun reproduces", "[gate]") {
+  auto base = make_report({make_case("real", around(100)), make_case("fluke", around(100))});
+  auto head = make_report({make_case("real", around(120)), make_case("fluke", around(120))});
+  auto rerun = make_report({make_case("real", around(121)), make_case("fluke", around(100))});
+  auto first = report::evaluate_gate(base, head, {});
+  CHECK(report::suspects(first) == std::vector<std::string>{"real", "fluke"});
+  auto confirmed = report::confirm(first, report::evaluate_gate(base, rerun, {}));
+  CHECK(confirmed.regressions() == 1);
+  CHECK(find(confirmed, "real", FindingKind::regression));
+  CHECK(find(confirmed, "fluke", FindingKind::unconfirmed));
+}
+
+TEST_CASE("a metric growing from zero is an unbounded regression", "[gate]") {
+  CHECK(std::isinf(report::relative_change(0, 1)));
+  CHECK(report::relative_change(0, 0) == 0);
+  CHECK(report::relative_change(100, 110) == Approx(0.1));
+  CHECK(exporter::format_delta(HUGE_VAL) == "+inf%");
+  CHECK(exporter::format_delta(0.1234) == "+12.3%");
+  CHECK(exporter::format_delta(-0.05) == "-5.00%");
+}
+
+TEST_CASE("gate Markdown lists regressions, then improvements, then the unchanged count", "[gate]") {
+  auto base = make_report({make_case("slow", around(100)), make_case("fast", around(100)), make_case("same", around(100))});
+  auto head = make_report({make_case("slow", around(110)), make_case("fast", around(80)), make_case("same", around(100))});
+  const auto md = exporter::gate_markdown(report::evaluate_gate(base, head, {}));
+  const auto regressions = md.find("### Regressions");
+  const auto improvements = md.find("### Improvements");
+  REQUIRE(regressions != std::string::npos);
+  REQUIRE(improvements != std::string::npos);
+  CHECK(regressions < improvements);
+  CHECK(md.find("`slow`") < improvements);
+  CHECK(md.find("`fast`") > improvements);
+  CHECK_THAT(md, Catch::Contains("1 unchanged"));
+  CHECK_THAT(md, Catch::Contains("failed"));
+}
+
+TEST_CASE("benchstat export: one Go benchmark line per repetition", "[export]") {
+  auto r = make_report({make_case("counters/atomic/threads=2", {10, 11})});
+  r.environment.os = "Linux";
+  r.environment.arch = "x86_64";
+  r.environment.logical_cpus = 2;
+  r.cases[0].details["iterations"] = {1000, 2000};
+  const auto text = exporter::benchstat_text(r);
+  CHECK_THAT(text, Catch::Contains("goos: linux\ngoarch: amd64\n"));
+  CHECK_THAT(text, Catch::Contains("BenchmarkCounters/atomic/threads=2-2\t1000\t10 ns/op\t100000000 ops/s\n"));
+  CHECK_THAT(text, Catch::Contains("BenchmarkCounters/atomic/threads=2-2\t2000\t11 ns/op"));
+  CHECK(exporter::go_unit("allocs_per_op") == "allocs/op");
+  CHECK(exporter::go_unit("bytes_per_op") == "B/op");
+}
