@@ -8,7 +8,7 @@
 #include <map>
 #include <memory>
 
-namespace velo::exporters {
+namespace velo::exporter {
 
 namespace {
 
@@ -275,4 +275,4 @@ std::string flamegraph_svg(const profiler::FoldedStacks& stacks, const FlameOpti
   return Renderer(options, root, max_change).render();
 }
 
-}  // namespace velo::exporters
+}  // namespace velo::exporter

@@ -15,7 +15,7 @@
 
 #include "profiler/folded.hpp"
 
-namespace velo::exporters {
+namespace velo::exporter {
 
 struct FlameOptions {
   std::string title = "Flame Graph";
@@ -29,4 +29,4 @@ struct FlameOptions {
 
 std::string flamegraph_svg(const profiler::FoldedStacks& stacks, const FlameOptions& options);
 
-}  // namespace velo::exporters
+}  // namespace velo::exporter

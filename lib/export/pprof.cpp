@@ -7,7 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace velo::exporters {
+namespace velo::exporter {
 
 namespace {
 
@@ -167,4 +167,4 @@ Expected<std::string> pprof_gzip(const profiler::FoldedStacks& stacks, const Ppr
   return gzip(pprof_proto(stacks, options));
 }
 
-}  // namespace velo::exporters
+}  // namespace velo::exporter

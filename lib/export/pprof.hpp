@@ -13,7 +13,7 @@
 #include "core/result.hpp"
 #include "profiler/folded.hpp"
 
-namespace velo::exporters {
+namespace velo::exporter {
 
 struct PprofOptions {
   int hz = 99;  // the rate the stacks were sampled at
@@ -27,4 +27,4 @@ Expected<std::string> pprof_gzip(const profiler::FoldedStacks& stacks, const Ppr
 // gzip (RFC 1952) of `bytes` with zlib.
 Expected<std::string> gzip(std::string_view bytes);
 
-}  // namespace velo::exporters
+}  // namespace velo::exporter

@@ -6,7 +6,7 @@
 
 #include "core/build_info.hpp"
 
-namespace velo::exporters {
+namespace velo::exporter {
 
 std::string speedscope_json(const profiler::FoldedStacks& stacks, const std::string& name) {
   using nlohmann::json;
@@ -59,4 +59,4 @@ std::string speedscope_json(const profiler::FoldedStacks& stacks, const std::str
   return document.dump(1) + "\n";
 }
 
-}  // namespace velo::exporters
+}  // namespace velo::exporter

@@ -8,8 +8,8 @@
 
 #include "profiler/folded.hpp"
 
-namespace velo::exporters {
+namespace velo::exporter {
 
 std::string speedscope_json(const profiler::FoldedStacks& stacks, const std::string& name);
 
-}  // namespace velo::exporters
+}  // namespace velo::exporter

@@ -50,10 +50,10 @@ std::map<std::string, Frame> frames_of(const std::string& svg) {
 
 TEST_CASE("every frame is drawn once, width proportional to its samples", "[flamegraph]") {
   const FoldedStacks stacks = load("canonical.folded");
-  velo::exporters::FlameOptions options;
+  velo::exporter::FlameOptions options;
   options.title = "canonical <test>";
   options.width = 1020;  // 1000 px between the margins
-  const std::string svg = velo::exporters::flamegraph_svg(stacks, options);
+  const std::string svg = velo::exporter::flamegraph_svg(stacks, options);
 
   CHECK(svg.starts_with("<?xml"));
   CHECK(svg.find("canonical &lt;test&gt;") != std::string::npos);
@@ -79,14 +79,14 @@ TEST_CASE("every frame is drawn once, width proportional to its samples", "[flam
 
 TEST_CASE("--icicle puts the root on top; --min-width drops narrow frames", "[flamegraph]") {
   const FoldedStacks stacks = load("canonical.folded");
-  velo::exporters::FlameOptions options;
+  velo::exporter::FlameOptions options;
   options.icicle = true;
   options.width = 1020;
-  auto frames = frames_of(velo::exporters::flamegraph_svg(stacks, options));
+  auto frames = frames_of(velo::exporter::flamegraph_svg(stacks, options));
   CHECK(frames.at("0:all").y < frames.at("1:main").y);
 
   options.min_width = 300;  // keeps frames of at least 4.5 samples of 15
-  frames = frames_of(velo::exporters::flamegraph_svg(stacks, options));
+  frames = frames_of(velo::exporter::flamegraph_svg(stacks, options));
   CHECK(frames.count("2:idle") == 0);
   CHECK(frames.count("3:parse") == 0);
   CHECK(frames.count("3:compute") == 1);
@@ -96,10 +96,10 @@ TEST_CASE("--icicle puts the root on top; --min-width drops narrow frames", "[fl
 TEST_CASE("differential graph: AFTER's widths, self-sample change vs normalised BEFORE", "[flamegraph][diff]") {
   const FoldedStacks before = load("before.folded");  // alpha 50, beta 50   (total 100)
   const FoldedStacks after = load("after.folded");    // alpha 150, beta 30, gamma 20 (total 200)
-  velo::exporters::FlameOptions options;
+  velo::exporter::FlameOptions options;
   options.width = 1020;
   options.diff_before = &before;
-  auto frames = frames_of(velo::exporters::flamegraph_svg(after, options));
+  auto frames = frames_of(velo::exporter::flamegraph_svg(after, options));
   REQUIRE(frames.size() == 6);
   CHECK(frames.at("3:alpha").width == Approx(750).margin(0.01));
   // BEFORE scaled x2: alpha 150-100 = +50, beta 30-100 = -70, gamma 20-0 = +20.
@@ -112,14 +112,14 @@ TEST_CASE("differential graph: AFTER's widths, self-sample change vs normalised 
   CHECK(frames.at("2:work").fill == "rgb(255,255,255)");
 
   options.normalise = false;  // raw counts: alpha +100, beta -20, gamma +20
-  frames = frames_of(velo::exporters::flamegraph_svg(after, options));
+  frames = frames_of(velo::exporter::flamegraph_svg(after, options));
   CHECK(frames.at("3:alpha").delta == Approx(100));
   CHECK(frames.at("3:beta").delta == Approx(-20));
   CHECK(frames.at("3:alpha").fill == "rgb(255,45,45)");
 }
 
 TEST_CASE("an empty profile still renders a valid document", "[flamegraph]") {
-  const std::string svg = velo::exporters::flamegraph_svg(FoldedStacks{}, {});
+  const std::string svg = velo::exporter::flamegraph_svg(FoldedStacks{}, {});
   CHECK(svg.find("</svg>") != std::string::npos);
   CHECK(frames_of(svg).size() == 1);
 }

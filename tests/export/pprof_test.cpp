@@ -92,7 +92,7 @@ TEST_CASE("pprof profile decodes back to the same samples, functions and labels"
   auto stacks = FoldedStacks::parse(
       "[thread:main];main;run;compute 6\n[thread:worker-1];worker_loop;push 3\nmain;idle 2\n");
   REQUIRE(stacks.ok());
-  auto gz = velo::exporters::pprof_gzip(*stacks, {.hz = 100});
+  auto gz = velo::exporter::pprof_gzip(*stacks, {.hz = 100});
   REQUIRE(gz.ok());
   REQUIRE(gz->size() > 2);
   CHECK(static_cast<unsigned char>((*gz)[0]) == 0x1f);  // gzip magic

@@ -20,7 +20,7 @@ std::string read_data(const std::string& name) {
 TEST_CASE("speedscope JSON has one sampled profile per thread", "[speedscope]") {
   auto stacks = FoldedStacks::parse(read_data("threads.folded"));
   REQUIRE(stacks.ok());
-  auto document = nlohmann::json::parse(velo::exporters::speedscope_json(*stacks, "threads"));
+  auto document = nlohmann::json::parse(velo::exporter::speedscope_json(*stacks, "threads"));
 
   CHECK(document["$schema"] == "https://www.speedscope.app/file-format-schema.json");
   CHECK(document["name"] == "threads");
@@ -57,7 +57,7 @@ TEST_CASE("speedscope JSON has one sampled profile per thread", "[speedscope]") 
 TEST_CASE("stacks without a thread frame form one profile named after the input", "[speedscope]") {
   auto stacks = FoldedStacks::parse("main;f 2\nmain;g 1\n");
   REQUIRE(stacks.ok());
-  auto document = nlohmann::json::parse(velo::exporters::speedscope_json(*stacks, "input.folded"));
+  auto document = nlohmann::json::parse(velo::exporter::speedscope_json(*stacks, "input.folded"));
   REQUIRE(document["profiles"].size() == 1);
   CHECK(document["profiles"][0]["name"] == "input.folded");
   CHECK(document["profiles"][0]["endValue"] == 3);
