@@ -44,11 +44,16 @@ struct Options {
 };
 
 struct Stats {
-  std::uint64_t samples = 0;            // recorded stacks
+  std::uint64_t samples = 0;            // recorded stacks (signals handled)
+  // Timer expirations that fell while the previous signal was still pending
+  // (si_overrun): each recorded stack counts 1 + its overrun in the folded
+  // output, so weighted_samples = samples + overruns = the folded total.
+  std::uint64_t overruns = 0;
+  std::uint64_t weighted_samples = 0;
   std::uint64_t lost_buffer_full = 0;   // ring full: collect() more often or enlarge it
   std::uint64_t lost_unwind = 0;        // the unwinder could not get past the signal frame
   std::uint64_t threads = 0;            // threads sampled during the session
-  // Samples per second of sampled-thread time (CPU time in cpu mode, armed wall
+  // Signals per second of sampled-thread time (CPU time in cpu mode, armed wall
   // time per thread in wall mode). Below `hz` when the kernel's tick limits the
   // timer rate, or when signals were lost.
   double effective_hz = 0;

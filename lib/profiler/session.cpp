@@ -58,7 +58,10 @@ namespace {
 constexpr int kMaxThreads = 1024;           // slot indices per session
 constexpr int kMaxDepth = 127;              // frames kept per sample
 constexpr int kTrampolineSearch = 8;        // handler frames + trampoline to skip
-constexpr std::uint64_t kTruncatedFlag = std::uint64_t{1} << 32;
+// A sample's header word: depth (bits 0..15), truncated flag, weight (bits 32..).
+constexpr std::uint64_t kDepthMask = 0xffff;
+constexpr std::uint64_t kTruncatedFlag = std::uint64_t{1} << 16;
+constexpr int kWeightShift = 32;
 
 struct ThreadSlot {
   std::string name;
@@ -66,8 +69,8 @@ struct ThreadSlot {
   clockid_t cpu_clock{};
   timer_t timer{};
   bool alive = false;
-  // Ring of words: per sample a header (depth | kTruncatedFlag) then the pcs,
-  // leaf first. head_ is written by the handler, tail_ by collect().
+  // Ring of words: per sample a header (depth, truncated, weight) then the pcs,
+  // leaf first. head is written by the handler, tail by collect().
   std::unique_ptr<std::uintptr_t[]> ring;
   std::uint64_t mask = 0;
   std::atomic<std::uint64_t> head{0};
@@ -75,6 +78,7 @@ struct ThreadSlot {
   std::atomic<std::uint64_t> samples{0};
   std::atomic<std::uint64_t> lost_full{0};
   std::atomic<std::uint64_t> lost_unwind{0};
+  std::atomic<std::uint64_t> overruns{0};
   // Time accounting, under the session mutex.
   double cpu_at_arm = 0, wall_at_arm = 0;
   double cpu_seconds = 0, wall_seconds = 0;
@@ -96,7 +100,10 @@ double read_clock(clockid_t clock) {
   return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
 }
 
-void record_sample(ThreadSlot& slot, void* context) {
+// `weight` = 1 + the timer's overrun: expirations that happened while this
+// signal was still pending (the thread was descheduled, the tick was late) are
+// represented by this sample rather than silently lost.
+void record_sample(ThreadSlot& slot, void* context, std::uint64_t weight) {
   void* pcs[kMaxDepth + kTrampolineSearch + 1];
   const int captured = unw_backtrace(pcs, static_cast<int>(std::size(pcs)));
   // Everything up to the interrupted instruction is the handler and the kernel's
@@ -120,7 +127,7 @@ void record_sample(ThreadSlot& slot, void* context) {
     depth = std::min(depth, kMaxDepth);
     header = kTruncatedFlag;
   }
-  header |= static_cast<std::uint64_t>(depth);
+  header |= static_cast<std::uint64_t>(depth) | weight << kWeightShift;
 
   const std::uint64_t head = slot.head.load(std::memory_order_relaxed);
   const std::uint64_t tail = slot.tail.load(std::memory_order_acquire);
@@ -136,6 +143,7 @@ void record_sample(ThreadSlot& slot, void* context) {
   }
   slot.head.store(head + needed, std::memory_order_release);
   slot.samples.fetch_add(1, std::memory_order_relaxed);
+  slot.overruns.fetch_add(weight - 1, std::memory_order_relaxed);
 }
 
 void on_sigprof(int, siginfo_t* info, void* context) {
@@ -146,7 +154,10 @@ void on_sigprof(int, siginfo_t* info, void* context) {
     const std::uint32_t index = code & (kMaxThreads - 1);
     // A signal left pending by an earlier session carries an old generation.
     if (code >> 10 == g_generation.load(std::memory_order_seq_cst)) {
-      if (ThreadSlot* slot = g_slots[index].load(std::memory_order_seq_cst)) record_sample(*slot, context);
+      if (ThreadSlot* slot = g_slots[index].load(std::memory_order_seq_cst)) {
+        const auto overrun = static_cast<std::uint64_t>(std::max(info->si_overrun, 0));
+        record_sample(*slot, context, 1 + std::min<std::uint64_t>(overrun, 1U << 30));
+      }
     }
   }
   g_handlers_running.fetch_sub(1, std::memory_order_seq_cst);
@@ -254,18 +265,18 @@ struct Session::State {
     slot.alive = false;  // its samples stay for collect()
   }
 
-  // Moves the ring's samples out as raw stacks (leaf first) -> count.
+  // Moves the ring's samples out as raw stacks (leaf first) -> weight.
   void drain(ThreadSlot& slot, std::map<std::vector<std::uintptr_t>, std::uint64_t>& out) {
     std::uint64_t tail = slot.tail.load(std::memory_order_relaxed);
     const std::uint64_t head = slot.head.load(std::memory_order_acquire);
     std::vector<std::uintptr_t> stack;
     while (tail < head) {
       const std::uint64_t header = slot.ring[tail & slot.mask];
-      const auto depth = header & 0xffff'ffffU;
+      const auto depth = header & kDepthMask;
       stack.clear();
       if (header & kTruncatedFlag) stack.push_back(0);  // marker, becomes "[truncated]"
       for (std::uint64_t i = 0; i < depth; ++i) stack.push_back(slot.ring[(tail + 1 + i) & slot.mask]);
-      ++out[stack];
+      out[stack] += header >> kWeightShift;
       tail += depth + 1;
     }
     slot.tail.store(tail, std::memory_order_release);
@@ -377,6 +388,7 @@ Stats Session::stats() const {
     stats.samples += slot->samples.load(std::memory_order_relaxed);
     stats.lost_buffer_full += slot->lost_full.load(std::memory_order_relaxed);
     stats.lost_unwind += slot->lost_unwind.load(std::memory_order_relaxed);
+    stats.overruns += slot->overruns.load(std::memory_order_relaxed);
     double cpu = slot->cpu_seconds, wall = slot->wall_seconds;
     if (state_->armed && slot->alive) {  // include the running interval
       cpu += read_clock(slot->cpu_clock) - slot->cpu_at_arm;
@@ -388,6 +400,7 @@ Stats Session::stats() const {
   }
   const double sampled = state_->options.mode == Mode::cpu ? stats.thread_cpu_seconds : stats.thread_wall_seconds;
   if (sampled > 0) stats.effective_hz = static_cast<double>(stats.samples) / sampled;
+  stats.weighted_samples = stats.samples + stats.overruns;
   return stats;
 }
 

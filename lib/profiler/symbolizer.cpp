@@ -18,6 +18,28 @@
 
 namespace velo::profiler {
 
+std::string function_name(const char* symbol) {
+  std::string name = demangle(symbol);
+  // GCC's specialised copies: "f(int) [clone .constprop.0]".
+  for (auto clone = name.find(" [clone "); clone != std::string::npos; clone = name.find(" [clone ")) {
+    name.erase(clone, name.find(']', clone) + 1 - clone);
+  }
+  // Trailing qualifiers of member functions, then the parameter list.
+  for (std::string_view suffix : {" const", " volatile", " &&", " &"}) {
+    if (name.ends_with(suffix)) name.resize(name.size() - suffix.size());
+  }
+  if (!name.ends_with(')')) return name;
+  int depth = 0;
+  for (std::size_t i = name.size(); i-- > 0;) {
+    if (name[i] == ')') ++depth;
+    if (name[i] == '(' && --depth == 0) {
+      if (i > 0) name.resize(i);  // keep "(anonymous namespace)" alone
+      break;
+    }
+  }
+  return name;
+}
+
 std::string demangle(const char* name) {
   if (name == nullptr) return {};
   if (name[0] != '_' || name[1] != 'Z') return name;
@@ -40,16 +62,48 @@ const Dwfl_Callbacks kProcessCallbacks = {
     .debuginfo_path = nullptr,
 };
 
-// The name a DWARF subprogram or inlined subroutine was given in the source,
-// demangled from its linkage name when it has one (so C++ names are qualified).
+// "ns::Class::" for a DIE, from the scopes that enclose its declaration.
+std::string scope_prefix(Dwarf_Die* die) {
+  Dwarf_Die declaration = *die;
+  Dwarf_Attribute attribute;
+  for (int hops = 0; hops < 4; ++hops) {  // definition -> abstract origin -> declaration
+    Dwarf_Die next;
+    if ((dwarf_attr(&declaration, DW_AT_abstract_origin, &attribute) != nullptr ||
+         dwarf_attr(&declaration, DW_AT_specification, &attribute) != nullptr) &&
+        dwarf_formref_die(&attribute, &next) != nullptr) {
+      declaration = next;
+    } else {
+      break;
+    }
+  }
+  Dwarf_Die* chain = nullptr;
+  const int count = dwarf_getscopes_die(&declaration, &chain);
+  std::string prefix;
+  for (int i = count - 1; i >= 1; --i) {
+    const int tag = dwarf_tag(&chain[i]);
+    if (tag != DW_TAG_namespace && tag != DW_TAG_class_type && tag != DW_TAG_structure_type &&
+        tag != DW_TAG_union_type) {
+      continue;
+    }
+    const char* name = dwarf_diename(&chain[i]);
+    prefix += name ? name : "(anonymous namespace)";
+    prefix += "::";
+  }
+  std::free(chain);
+  return prefix;
+}
+
+// The qualified name of a DWARF subprogram or inlined subroutine: demangled from
+// its linkage name when it has one, else built from its enclosing scopes (GCC
+// gives internal-linkage functions no linkage name).
 std::string die_name(Dwarf_Die* die) {
   Dwarf_Attribute attribute;
   for (int name_attribute : {DW_AT_linkage_name, DW_AT_MIPS_linkage_name}) {
     if (dwarf_attr_integrate(die, name_attribute, &attribute) != nullptr) {
-      if (const char* linkage = dwarf_formstring(&attribute)) return demangle(linkage);
+      if (const char* linkage = dwarf_formstring(&attribute)) return function_name(linkage);
     }
   }
-  if (const char* name = dwarf_diename(die)) return name;
+  if (const char* name = dwarf_diename(die)) return scope_prefix(die) + name;
   return {};
 }
 
@@ -129,10 +183,10 @@ struct Symbolizer::Impl {
         dwfl_module_addrinfo(module, pc, &offset, &symbol, nullptr, nullptr, nullptr);
     if (frames.empty() || frames.back().inlined) {
       SourceFrame outer{.file = file, .line = line};
-      if (symbol_name != nullptr) outer.function = demangle(symbol_name);
+      if (symbol_name != nullptr) outer.function = function_name(symbol_name);
       frames.push_back(std::move(outer));
     } else if (frames.back().function.empty() && symbol_name != nullptr) {
-      frames.back().function = demangle(symbol_name);
+      frames.back().function = function_name(symbol_name);
     }
 
     for (auto& frame : frames) {

@@ -2,7 +2,8 @@
 // from any signal handler. Uses elfutils' libdwfl: ELF symbol tables give the
 // names of every function including static ones; DWARF scopes
 // (dwarf_getscopes) expand a pc into the chain of functions inlined at it, with
-// the call sites' file:line. Names are demangled with abi::__cxa_demangle.
+// the call sites' file:line. Names are demangled with abi::__cxa_demangle and
+// shortened by function_name().
 //
 // A return address points after its call instruction, which may already belong
 // to the next line or even the next function; callers are therefore looked up
@@ -48,5 +49,10 @@ class Symbolizer {
 
 // abi::__cxa_demangle, or `name` unchanged when it is not a mangled C++ name.
 std::string demangle(const char* name);
+// The name a profile shows for a symbol: demangled, qualified, without the
+// parameter list, member qualifiers or GCC's " [clone .xxx]" suffix, so a
+// function has one name whether it was found through DWARF or the symbol table
+// ("ns::Class<int>::run", "(anonymous namespace)::burn", "operator()").
+std::string function_name(const char* symbol);
 
 }  // namespace velo::profiler

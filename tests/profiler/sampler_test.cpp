@@ -92,8 +92,8 @@ TEST_CASE("a 75/25 CPU split shows as 75/25, and samples match CPU time x rate",
   const Stats stats = (*session)->stats();
 
   INFO(stacks.write());
-  INFO("samples " << stats.samples << " cpu " << stats.thread_cpu_seconds << " effective_hz "
-                  << stats.effective_hz << " lost_unwind " << stats.lost_unwind);
+  INFO("samples " << stats.samples << " overruns " << stats.overruns << " cpu " << stats.thread_cpu_seconds
+                  << " effective_hz " << stats.effective_hz << " lost_unwind " << stats.lost_unwind);
   const auto heavy = samples_containing(stacks, "burn_heavy");
   const auto light = samples_containing(stacks, "burn_light");
   REQUIRE(heavy + light > 100);
@@ -102,12 +102,13 @@ TEST_CASE("a 75/25 CPU split shows as 75/25, and samples match CPU time x rate",
   // Nearly every sample lands in the two burners (the loop's clock reads are cheap).
   CHECK(static_cast<double>(heavy + light) >= 0.8 * static_cast<double>(stacks.total()));
 
-  CHECK(stats.samples == stacks.total());
+  CHECK(stats.weighted_samples == stacks.total());
   CHECK(stats.lost_buffer_full == 0);
   CHECK(stats.lost_unwind <= stats.samples / 100);
+  // Weighted by timer overruns, the counts track CPU time x rate even when the
+  // machine is oversubscribed and signals arrive late.
   const double expected = stats.thread_cpu_seconds * 199;
-  CHECK(static_cast<double>(stats.samples) == Approx(expected).epsilon(0.20));
-  CHECK(stats.effective_hz == Approx(199).epsilon(0.20));
+  CHECK(static_cast<double>(stats.weighted_samples) == Approx(expected).epsilon(0.20));
 }
 
 TEST_CASE("inlined helpers and static functions are named, root first", "[profiler][symbols]") {
@@ -152,8 +153,9 @@ TEST_CASE("team threads are sampled, each under its own name", "[profiler][threa
   }
   const FoldedStacks stacks = (*session)->collect();
   INFO(stacks.write());
+  // 0.3 s of CPU each at 499 Hz: ~150 weighted samples per thread.
   for (const char* thread : {"[thread:burner-1]", "[thread:burner-2]"}) {
-    CHECK(samples_containing(stacks, thread) > 20);
+    CHECK(samples_containing(stacks, thread) > 75);
   }
   CHECK((*session)->stats().threads == 3);
 }
@@ -212,12 +214,15 @@ TEST_CASE("999 Hz on several threads survives exceptions and dlopen", "[profiler
   }
   const FoldedStacks stacks = (*session)->collect();
   const Stats stats = (*session)->stats();
-  INFO("samples " << stats.samples << " lost_unwind " << stats.lost_unwind << " effective_hz " << stats.effective_hz);
+  INFO("samples " << stats.samples << " overruns " << stats.overruns << " lost_unwind " << stats.lost_unwind
+                  << " effective_hz " << stats.effective_hz << " cpu " << stats.thread_cpu_seconds);
   CHECK(caught > 1000);
   CHECK(loaded > 10);
-  // ~4 threads x 4 s, capped by the kernel tick: effective_hz says how much.
-  CHECK(stats.samples > 500);
-  CHECK(stats.effective_hz > 50);
-  CHECK(stats.samples == stacks.total());
+  // The CPU the threads got depends on the machine's load; the sample count
+  // must follow it (the tick caps the signal rate; overruns carry the rest).
+  CHECK(stats.samples > 100);
+  CHECK(static_cast<double>(stats.weighted_samples) ==
+        Approx(stats.thread_cpu_seconds * 999).epsilon(0.30));
+  CHECK(stats.weighted_samples == stacks.total());
   CHECK(stats.lost_buffer_full == 0);
 }
