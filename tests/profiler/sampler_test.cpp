@@ -226,3 +226,25 @@ TEST_CASE("999 Hz on several threads survives exceptions and dlopen", "[profiler
   CHECK(stats.weighted_samples == stacks.total());
   CHECK(stats.lost_buffer_full == 0);
 }
+
+// Not run by default (hidden tag): the figures quoted in docs/profiling.md.
+//   build/tests/test_profiler_sampler "[.measure]"
+TEST_CASE("fidelity figures for the docs", "[.measure]") {
+  if (!available()) return;
+  for (int hz : {99, 199, 999}) {
+    auto session = Session::create({.mode = Mode::cpu, .hz = hz});
+    REQUIRE(session.ok());
+    (*session)->start();
+    burn_75_25(10);
+    (*session)->stop();
+    const FoldedStacks stacks = (*session)->collect();
+    const Stats stats = (*session)->stats();
+    const auto heavy = samples_containing(stacks, "burn_heavy");
+    const auto light = samples_containing(stacks, "burn_light");
+    WARN(hz << " Hz, 10 s CPU: burn_heavy share "
+            << 100.0 * static_cast<double>(heavy) / static_cast<double>(heavy + light) << "% (want 75), signals "
+            << stats.samples << ", overruns " << stats.overruns << ", weighted " << stats.weighted_samples
+            << " vs CPU x hz " << stats.thread_cpu_seconds * hz << ", effective_hz " << stats.effective_hz
+            << ", lost " << stats.lost_unwind + stats.lost_buffer_full);
+  }
+}
