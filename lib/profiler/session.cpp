@@ -55,6 +55,17 @@ bool available() { return true; }
 
 namespace {
 
+// ThreadSanitizer defers asynchronous signals to a point of its choosing, so an
+// unwind in the handler no longer shows the interrupted stack, and libunwind's
+// per-thread cache crashes in TSAN's thread teardown. A TSAN build therefore
+// records only the interrupted pc (a one-frame stack, plus its inlined frames):
+// enough for the sanitizer to check the sampler's threading.
+#if defined(__SANITIZE_THREAD__)
+constexpr bool kUnwindInHandler = false;
+#else
+constexpr bool kUnwindInHandler = true;
+#endif
+
 constexpr int kMaxThreads = 1024;           // slot indices per session
 constexpr int kMaxDepth = 127;              // frames kept per sample
 constexpr int kTrampolineSearch = 8;        // handler frames + trampoline to skip
@@ -104,12 +115,17 @@ double read_clock(clockid_t clock) {
 // signal was still pending (the thread was descheduled, the tick was late) are
 // represented by this sample rather than silently lost.
 void record_sample(ThreadSlot& slot, void* context, std::uint64_t weight) {
-  void* pcs[kMaxDepth + kTrampolineSearch + 1];
-  const int captured = unw_backtrace(pcs, static_cast<int>(std::size(pcs)));
-  // Everything up to the interrupted instruction is the handler and the kernel's
-  // signal trampoline: find the interrupted pc and keep what follows.
   const auto interrupted =
       static_cast<std::uintptr_t>(static_cast<ucontext_t*>(context)->uc_mcontext.gregs[REG_RIP]);
+  void* pcs[kMaxDepth + kTrampolineSearch + 1];
+  int captured = 1;
+  if constexpr (kUnwindInHandler) {
+    captured = unw_backtrace(pcs, static_cast<int>(std::size(pcs)));
+  } else {
+    pcs[0] = reinterpret_cast<void*>(interrupted);
+  }
+  // Everything up to the interrupted instruction is the handler and the kernel's
+  // signal trampoline: find the interrupted pc and keep what follows.
   int first = -1;
   for (int i = 0; i < std::min(captured, kTrampolineSearch); ++i) {
     if (reinterpret_cast<std::uintptr_t>(pcs[i]) == interrupted) {
@@ -169,7 +185,7 @@ Status install_handler() {
   static int failure = 0;
   std::call_once(once, [] {
     // Per-thread caches: no lock in the unwinder while in a signal handler.
-    unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
+    if constexpr (kUnwindInHandler) unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
     struct sigaction action {};
     action.sa_sigaction = on_sigprof;
     action.sa_flags = SA_SIGINFO | SA_RESTART;
@@ -242,8 +258,10 @@ struct Session::State {
       return make_error(fmt::format("profiler: timer_create failed: {}", std::strerror(errno)));
     }
     // Warm libunwind's per-thread cache so the handler never allocates it.
-    void* warm[kMaxDepth];
-    unw_backtrace(warm, kMaxDepth);
+    if constexpr (kUnwindInHandler) {
+      void* warm[kMaxDepth];
+      unw_backtrace(warm, kMaxDepth);
+    }
 
     slot->alive = true;
     g_slots[index].store(slot.get(), std::memory_order_seq_cst);

@@ -17,6 +17,14 @@
 
 using namespace velo::profiler;
 
+// Under ThreadSanitizer the sampler records only the interrupted pc (see
+// session.cpp): checks about callers and thread roots are skipped there.
+#if defined(__SANITIZE_THREAD__)
+constexpr bool kLeafOnly = true;
+#else
+constexpr bool kLeafOnly = false;
+#endif
+
 namespace {
 
 std::atomic<std::uint64_t> sink{0};
@@ -137,6 +145,7 @@ TEST_CASE("inlined helpers and static functions are named, root first", "[profil
   }
   CHECK(thread_at_root);
   CHECK(inlined_under_caller);
+  if (kLeafOnly) return;
   CHECK(samples_containing(stacks, "burn_75_25") > 0);
   CHECK(samples_containing(stacks, "main") > 0);
 }
@@ -171,7 +180,7 @@ TEST_CASE("wall mode samples a blocked thread", "[profiler][wall]") {
   INFO(stacks.write());
   // ~60 expected; a CPU-time timer would give ~0 for a sleeping thread.
   CHECK(stacks.total() > 20);
-  CHECK(samples_containing(stacks, "sleep") > 0);
+  if (!kLeafOnly) CHECK(samples_containing(stacks, "sleep") > 0);
 }
 
 namespace {
