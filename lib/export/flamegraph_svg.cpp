@@ -166,12 +166,12 @@ text {{ font-family: Verdana, sans-serif; font-size: 12px; fill: rgb(0,0,0); }}
     if (fits < 3) return "";
     return name.length <= fits ? name : name.substring(0, fits - 2) + "..";
   }
-  function layout(x0, span, depth0) {
+  function layout(x0, span) {
     frames.forEach(function (g) {
       var x = +g.getAttribute("data-x"), n = +g.getAttribute("data-samples");
       var rect = g.querySelector("rect"), text = g.querySelector("text");
       var left = Math.max(x, x0), right = Math.min(x + n, x0 + span);
-      var visible = right > left && (depth0 < 0 || +g.getAttribute("data-depth") >= 0);
+      var visible = right > left;
       g.style.display = visible ? "" : "none";
       if (!visible) return;
       var px = pad + (left - x0) / span * inner, pw = (right - left) / span * inner;
@@ -185,11 +185,11 @@ text {{ font-family: Verdana, sans-serif; font-size: 12px; fill: rgb(0,0,0); }}
     g.addEventListener("mouseover", function () { details.textContent = g.querySelector("title").textContent; });
     g.addEventListener("mouseout", function () { details.textContent = " "; });
     g.addEventListener("click", function () {
-      layout(+g.getAttribute("data-x"), +g.getAttribute("data-samples"), +g.getAttribute("data-depth"));
+      layout(+g.getAttribute("data-x"), +g.getAttribute("data-samples"));
       reset.style.opacity = 1;
     });
   });
-  reset.addEventListener("click", function () { layout(0, total, -1); reset.style.opacity = 0; });
+  reset.addEventListener("click", function () { layout(0, total); reset.style.opacity = 0; });
   search.addEventListener("input", function () {
     var term = search.value, re = null;
     try { re = term ? new RegExp(term) : null; } catch (e) { re = null; }
