@@ -6,7 +6,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/compare_args.hpp"
-#include "export/comparison.hpp"
+#include "export/diff.hpp"
 
 namespace velo::cli {
 

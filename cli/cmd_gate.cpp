@@ -9,7 +9,7 @@
 #include "cli/commands.hpp"
 #include "cli/compare_args.hpp"
 #include "core/atomic_file.hpp"
-#include "export/comparison.hpp"
+#include "export/diff.hpp"
 #include "report/gate.hpp"
 #include "runner/session.hpp"
 #include "scenario/scenario.hpp"

@@ -6,7 +6,7 @@
 #include <fstream>
 
 #include "export/benchstat.hpp"
-#include "export/comparison.hpp"
+#include "export/diff.hpp"
 #include "report/compare.hpp"
 #include "report/gate.hpp"
 

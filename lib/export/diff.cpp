@@ -1,4 +1,4 @@
-#include "export/comparison.hpp"
+#include "export/diff.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
