@@ -11,6 +11,8 @@ const std::vector<MetricSpec>& metrics::runner_metrics() {
       {std::string(cpu_ns_per_op), "ns", Better::lower, "user + system CPU time per operation, all threads (getrusage)"},
       {std::string(voluntary_switches_per_kop), "/kop", Better::lower, "voluntary context switches per 1000 operations"},
       {std::string(involuntary_switches_per_kop), "/kop", Better::lower, "involuntary context switches per 1000 operations"},
+      {std::string(allocs_per_op), "allocs", Better::lower, "heap allocations per operation, all threads (absent when counting is off)"},
+      {std::string(bytes_per_op), "B", Better::lower, "heap bytes requested per operation, all threads (absent when counting is off)"},
   };
   return specs;
 }

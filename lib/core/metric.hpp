@@ -26,6 +26,8 @@ inline constexpr std::string_view ops_per_s = "ops_per_s";
 inline constexpr std::string_view cpu_ns_per_op = "cpu_ns_per_op";
 inline constexpr std::string_view voluntary_switches_per_kop = "voluntary_switches_per_kop";
 inline constexpr std::string_view involuntary_switches_per_kop = "involuntary_switches_per_kop";
+inline constexpr std::string_view allocs_per_op = "allocs_per_op";
+inline constexpr std::string_view bytes_per_op = "bytes_per_op";
 const std::vector<MetricSpec>& runner_metrics();
 }  // namespace metrics
 

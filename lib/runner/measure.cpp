@@ -95,14 +95,16 @@ report::CaseResult measure_case(const Case& spec) {
       double seconds = 0;
       std::int64_t ops = 0;
       while (state.KeepRunningBatch(state.max_iterations)) {
+        probes.before_run();
         const double run_seconds = workload->run(state.max_iterations);
+        probes.after_run();
         state.SetIterationTime(run_seconds);
         seconds += run_seconds;
         ops += state.max_iterations;
       }
-      probes.end(ops, [&](std::string_view name, double value) {
-        state.counters[std::string(name)] = benchmark::Counter(value);
-      });
+      probes.end(
+          ops, [&](std::string_view name, double value) { state.counters[std::string(name)] = benchmark::Counter(value); },
+          [&](std::string_view text) { notes.insert(std::string(text)); });
       CounterSink sink(*family, state, notes);
       const Status status = workload->end_repetition(sink, ops, seconds);
       if (!status.ok()) {

@@ -8,9 +8,26 @@ namespace {
 double seconds(const timeval& tv) { return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) * 1e-6; }
 }  // namespace
 
-void RunProbes::begin() { getrusage(RUSAGE_SELF, &before_); }
+void RunProbes::begin() {
+  counting_ = alloc::counting_active();
+  allocated_ = {};
+  getrusage(RUSAGE_SELF, &before_);
+}
 
-void RunProbes::end(std::int64_t ops, const std::function<void(std::string_view, double)>& emit) {
+void RunProbes::before_run() {
+  if (counting_) run_start_ = alloc::totals();
+}
+
+void RunProbes::after_run() {
+  if (!counting_) return;
+  const alloc::Counts run = alloc::totals() - run_start_;
+  allocated_.allocations += run.allocations;
+  allocated_.bytes += run.bytes;
+  allocated_.frees += run.frees;
+}
+
+void RunProbes::end(std::int64_t ops, const std::function<void(std::string_view, double)>& emit,
+                    const std::function<void(std::string_view)>& note) {
   rusage after{};
   getrusage(RUSAGE_SELF, &after);
   const double n = static_cast<double>(ops);
@@ -20,6 +37,15 @@ void RunProbes::end(std::int64_t ops, const std::function<void(std::string_view,
   emit(metrics::voluntary_switches_per_kop, static_cast<double>(after.ru_nvcsw - before_.ru_nvcsw) * 1000.0 / n);
   emit(metrics::involuntary_switches_per_kop,
        static_cast<double>(after.ru_nivcsw - before_.ru_nivcsw) * 1000.0 / n);
+  if (counting_) {
+    emit(metrics::allocs_per_op, static_cast<double>(allocated_.allocations) / n);
+    emit(metrics::bytes_per_op, static_cast<double>(allocated_.bytes) / n);
+  } else {
+    note(alloc::sanitizer_replaces_malloc()
+             ? "allocation counting off: the sanitizer runtime replaces malloc, so allocs_per_op and bytes_per_op are absent"
+             : "allocation counting off (VELO_ALLOC_COUNTING=0 or the interposer is not linked): allocs_per_op and "
+               "bytes_per_op are absent");
+  }
 }
 
 }  // namespace velo
