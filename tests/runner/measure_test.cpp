@@ -1,7 +1,6 @@
 // measure_case drives a real family in-process: every case gets the runner's
 // metrics, and allocation counts match what the measured code is known to do.
-#include <catch2/catch_test_macros.hpp>
-#include <catch2/matchers/catch_matchers_floating_point.hpp>
+#include <catch2/catch.hpp>
 
 #include <algorithm>
 
