@@ -2,9 +2,10 @@
 //
 // Why not std::atomic::wait/notify: libstdc++ 12 skips the wake system call when a
 // shared per-bucket waiter count reads zero, and that shortcut is only safe if the
-// caller's change of the word is itself sequentially consistent with the count; the
-// parking protocols here make their own decision about when to wake, so they call
-// the kernel directly and need nothing from the library.
+// caller's change of the word is itself sequentially consistent with the count (the
+// channel family saw rare lost wake-ups). velo's parking protocols (ThreadTeam, the
+// channels) make their own decision about when to wake, so they call the kernel
+// directly and need nothing from the library.
 #pragma once
 
 #include <linux/futex.h>
@@ -15,7 +16,7 @@
 #include <climits>
 #include <cstdint>
 
-namespace velo::channel {
+namespace velo {
 
 // Sleeps while `word` holds `expected` (returns at once if it does not). May return
 // spuriously: callers re-check in a loop.
@@ -30,4 +31,4 @@ inline void futex_wake(std::atomic<std::uint32_t>* word, int count = INT_MAX) {
   syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(word), FUTEX_WAKE_PRIVATE, count, nullptr, nullptr, 0);
 }
 
-}  // namespace velo::channel
+}  // namespace velo

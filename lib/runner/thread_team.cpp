@@ -5,6 +5,7 @@
 #include <cassert>
 #include <chrono>
 
+#include "core/futex.hpp"
 #include "runner/spin.hpp"
 
 namespace velo {
@@ -17,13 +18,14 @@ std::atomic<void (*)(int)> hook_stop{nullptr};
 // member gives its core back within a few microseconds.
 constexpr int kSpinsBeforeBlocking = 2000;
 
-template <typename T>
-void wait_while_equal(const std::atomic<T>& word, T old) {
+// Whoever changes a word a waiter may sleep on calls futex_wake after the change,
+// unconditionally: one system call per round is cheap next to a lost wake-up.
+void wait_while_equal(std::atomic<std::uint32_t>& word, std::uint32_t old) {
   for (int i = 0; i < kSpinsBeforeBlocking; ++i) {
     if (word.load(std::memory_order_acquire) != old) return;
     cpu_relax();
   }
-  while (word.load(std::memory_order_acquire) == old) word.wait(old, std::memory_order_acquire);
+  while (word.load(std::memory_order_acquire) == old) futex_wait(word, old);
 }
 }  // namespace
 
@@ -46,7 +48,7 @@ ThreadTeam::ThreadTeam(int size, std::function<std::string(int)> name) : size_(s
 ThreadTeam::~ThreadTeam() {
   stopping_.store(true, std::memory_order_release);
   generation_.fetch_add(1, std::memory_order_acq_rel);
-  generation_.notify_all();
+  futex_wake(&generation_);
   for (auto& thread : threads_) thread.join();
 }
 
@@ -60,7 +62,7 @@ void ThreadTeam::member_loop(int member, std::string name) {
     seen = generation_.load(std::memory_order_acquire);
     if (stopping_.load(std::memory_order_acquire)) break;
     thunk_(context_, member);
-    if (running_.fetch_sub(1, std::memory_order_acq_rel) == 1) running_.notify_one();
+    if (running_.fetch_sub(1, std::memory_order_acq_rel) == 1) futex_wake(&running_, 1);
   }
   if (auto stop = hook_stop.load()) stop(member);
 }
@@ -72,7 +74,7 @@ double ThreadTeam::run_round(Thunk thunk, void* context) {
   running_.store(static_cast<std::uint32_t>(size_ - 1), std::memory_order_relaxed);
   const auto start = Clock::now();
   generation_.fetch_add(1, std::memory_order_acq_rel);  // releases thunk_, context_, running_
-  generation_.notify_all();
+  futex_wake(&generation_);
   thunk(context, 0);
   for (std::uint32_t left = running_.load(std::memory_order_acquire); left != 0;
        left = running_.load(std::memory_order_acquire)) {

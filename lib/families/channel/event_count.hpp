@@ -22,7 +22,7 @@
 #include <atomic>
 #include <cstdint>
 
-#include "families/channel/futex.hpp"
+#include "core/futex.hpp"
 
 namespace velo::channel {
 

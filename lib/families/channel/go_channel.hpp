@@ -28,7 +28,7 @@
 #include <mutex>
 #include <vector>
 
-#include "families/channel/futex.hpp"
+#include "core/futex.hpp"
 #include "runner/spin.hpp"
 
 namespace velo::channel {
