@@ -26,7 +26,7 @@ namespace {
 class TreiberStack {
  public:
   explicit TreiberStack(const PoolSetup& setup)
-      : object_bytes_(setup.object_bytes), fresh_(static_cast<std::size_t>(setup.threads)) {}
+      : object_bytes_(setup.object_bytes), fresh_(setup.threads) {}
   ~TreiberStack() {
     while (Node* node = pop()) delete_object(reinterpret_cast<std::byte*>(node), header_bytes + object_bytes_);
   }
@@ -35,7 +35,7 @@ class TreiberStack {
 
   std::byte* take(int member) {
     if (Node* node = pop()) return payload(node);
-    ++fresh_[static_cast<std::size_t>(member)].value;
+    fresh_.add(member);
     std::byte* memory = new_object(header_bytes + object_bytes_);
     if (reinterpret_cast<std::uintptr_t>(memory) > pointer_mask) std::abort();  // beyond 48-bit addresses
     return payload(new (memory) Node);
@@ -44,11 +44,7 @@ class TreiberStack {
   void give(int, std::byte* object) { push(reinterpret_cast<Node*>(object - header_bytes)); }
 
   void between_runs() {}
-  std::optional<std::int64_t> fresh_allocations() const {
-    std::int64_t sum = 0;
-    for (const auto& count : fresh_) sum += count.value;
-    return sum;
-  }
+  std::optional<std::int64_t> fresh_allocations() const { return fresh_.total(); }
 
  private:
   struct Node {
@@ -88,7 +84,7 @@ class TreiberStack {
 
   std::size_t object_bytes_;
   alignas(128) std::atomic<std::uint64_t> top_{0};
-  std::vector<PerMember<std::int64_t>> fresh_;
+  FreshCount fresh_;
 };
 
 }  // namespace

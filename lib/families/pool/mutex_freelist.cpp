@@ -12,7 +12,7 @@ namespace {
 class MutexFreeList {
  public:
   explicit MutexFreeList(const PoolSetup& setup)
-      : object_bytes_(setup.object_bytes), fresh_(static_cast<std::size_t>(setup.threads)) {}
+      : object_bytes_(setup.object_bytes), fresh_(setup.threads) {}
   ~MutexFreeList() {
     while (std::byte* object = head_) {
       head_ = next_free(object);
@@ -30,7 +30,7 @@ class MutexFreeList {
         return object;
       }
     }
-    ++fresh_[static_cast<std::size_t>(member)].value;
+    fresh_.add(member);
     return new_object(object_bytes_);  // outside the lock: the allocator is not the pool
   }
 
@@ -41,17 +41,13 @@ class MutexFreeList {
   }
 
   void between_runs() {}
-  std::optional<std::int64_t> fresh_allocations() const {
-    std::int64_t sum = 0;
-    for (const auto& count : fresh_) sum += count.value;
-    return sum;
-  }
+  std::optional<std::int64_t> fresh_allocations() const { return fresh_.total(); }
 
  private:
   std::size_t object_bytes_;
   alignas(128) std::mutex mutex_;
   std::byte* head_ = nullptr;  // guarded by mutex_
-  std::vector<PerMember<std::int64_t>> fresh_;
+  FreshCount fresh_;
 };
 
 }  // namespace

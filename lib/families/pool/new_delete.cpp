@@ -17,23 +17,19 @@ namespace {
 class NewDelete {
  public:
   explicit NewDelete(const PoolSetup& setup)
-      : object_bytes_(setup.object_bytes), fresh_(static_cast<std::size_t>(setup.threads)) {}
+      : object_bytes_(setup.object_bytes), fresh_(setup.threads) {}
 
   std::byte* take(int member) {
-    ++fresh_[static_cast<std::size_t>(member)].value;
+    fresh_.add(member);
     return new_object(object_bytes_);
   }
   void give(int, std::byte* object) { delete_object(object, object_bytes_); }
   void between_runs() {}
-  std::optional<std::int64_t> fresh_allocations() const {
-    std::int64_t sum = 0;
-    for (const auto& count : fresh_) sum += count.value;
-    return sum;
-  }
+  std::optional<std::int64_t> fresh_allocations() const { return fresh_.total(); }
 
  private:
   std::size_t object_bytes_;
-  std::vector<PerMember<std::int64_t>> fresh_;
+  FreshCount fresh_;
 };
 
 std::optional<std::string> allocator_missing(const Params& params) {

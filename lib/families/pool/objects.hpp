@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstring>
 #include <new>
+#include <vector>
 
 #include "core/params.hpp"
 
@@ -44,6 +45,22 @@ inline void set_next_free(std::byte* object, std::byte* next) { std::memcpy(obje
 template <typename T>
 struct alignas(128) PerMember {
   T value{};
+};
+
+// Takes a pool could not serve from reuse, counted by each member on its own line
+// (no shared counter in the hot path) and summed when the run is verified.
+class FreshCount {
+ public:
+  explicit FreshCount(int threads) : counts_(static_cast<std::size_t>(threads)) {}
+  void add(int member) { ++counts_[static_cast<std::size_t>(member)].value; }
+  std::int64_t total() const {
+    std::int64_t sum = 0;
+    for (const auto& count : counts_) sum += count.value;
+    return sum;
+  }
+
+ private:
+  std::vector<PerMember<std::int64_t>> counts_;
 };
 
 }  // namespace velo::pool

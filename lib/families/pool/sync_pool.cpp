@@ -105,7 +105,7 @@ class SyncPool {
   explicit SyncPool(const PoolSetup& setup)
       : object_bytes_(setup.object_bytes),
         threads_(static_cast<std::size_t>(setup.threads)),
-        fresh_(threads_) {
+        fresh_(setup.threads) {
     // Everything a run can have released and not yet taken again fits.
     const auto outstanding = threads_ * (static_cast<std::size_t>(setup.live) + mailbox_capacity);
     const auto capacity = static_cast<std::uint32_t>(std::bit_ceil(std::max<std::size_t>(outstanding, 64)));
@@ -139,11 +139,7 @@ class SyncPool {
 
   void between_runs() { clear(); }
 
-  std::optional<std::int64_t> fresh_allocations() const {
-    std::int64_t sum = 0;
-    for (const auto& count : fresh_) sum += count.value;
-    return sum;
-  }
+  std::optional<std::int64_t> fresh_allocations() const { return fresh_.total(); }
 
  private:
   struct alignas(128) Local {
@@ -162,7 +158,7 @@ class SyncPool {
     for (std::size_t i = 0; i < threads_; ++i) {
       if (std::byte* object = victim_[(member + i) % threads_]->shared.pop_tail()) return object;
     }
-    ++fresh_[member].value;
+    fresh_.add(member);
     return new_object(object_bytes_);
   }
 
@@ -179,7 +175,7 @@ class SyncPool {
   std::size_t threads_;
   Generation primary_;
   Generation victim_;
-  std::vector<PerMember<std::int64_t>> fresh_;
+  FreshCount fresh_;
 };
 
 }  // namespace
