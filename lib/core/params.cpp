@@ -16,6 +16,7 @@ std::string_view to_string(ParamType type) {
     case ParamType::boolean: return "boolean";
     case ParamType::choice: return "choice";
     case ParamType::bytes: return "bytes";
+    case ParamType::text: return "text";
   }
   return "?";
 }
@@ -112,6 +113,11 @@ Expected<ParamValue> coerce_param(const ParamSpec& spec, const ParamValue& value
       }
       return make_error(fmt::format("parameter '{}' expects one of {}, got \"{}\"", spec.name,
                                     options, *s));
+    }
+    case ParamType::text: {
+      const auto* s = std::get_if<std::string>(&value);
+      if (!s || s->empty()) return wrong_type("a non-empty string");
+      return ParamValue{*s};
     }
     case ParamType::bytes: {
       std::int64_t n = 0;

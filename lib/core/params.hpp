@@ -23,6 +23,7 @@ enum class ParamType {
   boolean,
   choice,   // one of `choices`
   bytes,    // whole number of bytes; "4KiB", "64MiB", "1GiB" strings accepted
+  text,     // any non-empty string (a path, a name)
 };
 
 std::string_view to_string(ParamType type);

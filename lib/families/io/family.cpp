@@ -1,4 +1,5 @@
 #include "families/io/io.hpp"
+#include "families/io/source_file.hpp"
 
 namespace velo {
 
@@ -25,6 +26,11 @@ Family make_io_family() {
        .doc = "small_writes: system calls per record"},
   };
   family.headline = {"gb_per_s", "cpu_s_per_gib", "syscalls_per_mib"};
+  // A directory that does not exist is a mistake in the scenario, not a skip.
+  family.validate = [](const Params& params) -> std::optional<std::string> {
+    if (!params.has("dir")) return std::nullopt;
+    return io::unusable_directory(params.text("dir"));
+  };
   family.impls = {
       io::read_write(),  io::mmap_write(),      io::sendfile(),        io::splice(),
       io::copy_file_range(), io::io_uring_rw(), io::io_uring_splice(), io::io_uring_send_zc(),

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
@@ -63,10 +64,20 @@ Status create_source_file(const std::string& path, std::int64_t bytes) {
 
 }  // namespace
 
-std::string data_directory(const std::string& dir_choice) {
-  if (dir_choice == "cwd") return ".";
+std::string data_directory(const std::string& dir) {
+  if (dir == "cwd") return ".";
+  if (dir != "tmpdir") return dir;
   const char* tmpdir = std::getenv("TMPDIR");
   return tmpdir && *tmpdir ? tmpdir : "/tmp";
+}
+
+std::optional<std::string> unusable_directory(const std::string& dir) {
+  const std::string path = data_directory(dir);
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) return fmt::format("dir = \"{}\": {}", dir, std::strerror(errno));
+  if (!S_ISDIR(info.st_mode)) return fmt::format("dir = \"{}\" is not a directory", dir);
+  if (::access(path.c_str(), W_OK | X_OK) != 0) return fmt::format("dir = \"{}\" is not writable", dir);
+  return std::nullopt;
 }
 
 void fill_source_content(std::int64_t offset, std::span<std::byte> out) {

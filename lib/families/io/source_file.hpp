@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -20,8 +21,12 @@
 
 namespace velo::io {
 
-// The directory a `dir` parameter names: "tmpdir" ($TMPDIR, else /tmp) or "cwd".
-std::string data_directory(const std::string& dir_choice);
+// The directory a `dir` parameter names: "tmpdir" ($TMPDIR, else /tmp), "cwd", or
+// any other value taken as a path.
+std::string data_directory(const std::string& dir);
+
+// Why `dir` cannot be used (not a directory, not writable), or nullopt.
+std::optional<std::string> unusable_directory(const std::string& dir);
 
 // Incremental FNV-1a 64: the same value however the bytes are split into pieces,
 // so a receiver can hash a stream as it arrives.

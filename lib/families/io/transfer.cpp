@@ -25,9 +25,8 @@ std::vector<ParamSpec> transfer_params() {
       {.name = "cache", .type = ParamType::choice, .default_value = std::string("warm"),
        .doc = "warm: source in the page cache; cold: its pages dropped (fadvise DONTNEED) before every op",
        .choices = {"warm", "cold"}},
-      {.name = "dir", .type = ParamType::choice, .default_value = std::string("tmpdir"),
-       .doc = "where the source (and destination) files live: $TMPDIR (else /tmp) or the working directory",
-       .choices = {"tmpdir", "cwd"}},
+      {.name = "dir", .type = ParamType::text, .default_value = std::string("tmpdir"),
+       .doc = "where the source (and destination) files live: tmpdir ($TMPDIR, else /tmp), cwd, or a path"},
       {.name = "prealloc", .type = ParamType::boolean, .default_value = false,
        .doc = "file_to_file: destination allocated once up front (true) or truncated before every op (false)"},
       {.name = "verify_content", .type = ParamType::boolean, .default_value = false,
@@ -66,7 +65,7 @@ std::variant<TransferSetup, CaseError> prepare_transfer(const Params& params) {
 
   if (setup.cold && is_tmpfs(setup.directory)) {
     return CaseError{fmt::format("cache=cold cannot be produced on tmpfs ({}): a tmpfs file's pages are the file "
-                                 "itself; use dir=cwd on a disk or set TMPDIR",
+                                 "itself; set dir to a directory on a disk",
                                  setup.directory),
                      true};
   }

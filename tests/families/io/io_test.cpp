@@ -279,3 +279,35 @@ TEST_CASE("methods a path cannot use are skipped with the reason", "[io]") {
   zc_params.set("path", std::string("file_to_file"));
   CHECK(zc->case_unsupported(zc_params).has_value());
 }
+
+TEST_CASE("dir takes tmpdir, cwd or a path, and refuses a directory that is not there", "[io]") {
+  CHECK(velo::io::data_directory("cwd") == ".");
+  CHECK(velo::io::data_directory("tmpdir") == private_tmpdir.path);
+  const std::string disk = private_tmpdir.path + "/elsewhere";
+  std::filesystem::create_directory(disk);
+  CHECK(velo::io::data_directory(disk) == disk);
+
+  const velo::Family family = velo::make_io_family();
+  const velo::Implementation* impl = family.find_impl("read_write");
+  velo::Params params = defaults(family, *impl);
+  params.set("file_bytes", std::int64_t{65'537});
+  params.set("path", std::string("file_to_file"));
+  params.set("verify_content", true);
+  params.set("dir", disk);
+  REQUIRE_FALSE(family.validate(params));
+  Made made = impl->make(params);
+  REQUIRE(std::holds_alternative<std::unique_ptr<velo::Workload>>(made));
+  RecordingSink sink;
+  CHECK(run_repetition(*std::get<std::unique_ptr<velo::Workload>>(made), 2, sink).empty());
+  bool source_in_disk = false;
+  for (const auto& entry : std::filesystem::directory_iterator(disk)) {
+    source_in_disk |= entry.path().filename().string().starts_with("velo-io-src-");
+  }
+  CHECK(source_in_disk);
+
+  params.set("dir", disk + "/missing");
+  const auto refused = family.validate(params);
+  REQUIRE(refused);
+  CHECK(refused->find("missing") != std::string::npos);
+  CHECK(refused->find("No such file") != std::string::npos);
+}
