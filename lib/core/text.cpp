@@ -84,6 +84,15 @@ std::string format_si(double value) {
   return format_significant(value);
 }
 
+std::string format_bytes(double bytes) {
+  static constexpr std::pair<double, const char*> scales[] = {
+      {1024.0 * 1024 * 1024 * 1024, "TiB"}, {1024.0 * 1024 * 1024, "GiB"}, {1024.0 * 1024, "MiB"}, {1024.0, "KiB"}};
+  for (auto [scale, suffix] : scales) {
+    if (std::fabs(bytes) >= scale) return format_significant(bytes / scale) + " " + suffix;
+  }
+  return format_significant(bytes) + " B";
+}
+
 std::string join(const std::vector<std::string>& parts, std::string_view separator) {
   std::string out;
   for (std::size_t i = 0; i < parts.size(); ++i) {

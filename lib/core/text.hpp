@@ -25,6 +25,8 @@ std::string format_duration(double seconds);
 
 // A number with an SI suffix and about 3 significant digits: 81.3M, 12.0k, 4.56.
 std::string format_si(double value);
+// Byte counts in binary units, three significant digits: "64 B", "4.00 KiB", "1.50 MiB".
+std::string format_bytes(double bytes);
 // Three significant digits, no suffix: 1234.5 -> "1235", 0.01234 -> "0.0123".
 std::string format_significant(double value, int digits = 3);
 

@@ -48,6 +48,7 @@ std::string own_params(const CaseResult& result, const std::vector<std::string>&
 std::string format_value(double value, const std::string& unit) {
   // Times read best in their own units (12.3us rather than 12.3k ns).
   if (unit == "ns") return format_duration(value * 1e-9);
+  if (unit == "B") return format_bytes(value);
   const std::string number = format_si(value);
   if (unit.empty()) return number;
   if (unit == "%") return number + "%";

@@ -31,6 +31,10 @@ TEST_CASE("number formatting", "[text]") {
   CHECK(velo::format_si(1500) == "1.50k");
   CHECK(velo::format_duration(0.0123) == "12.3ms");
   CHECK(velo::format_duration(125) == "2m05s");
+  CHECK(velo::format_bytes(0) == "0 B");
+  CHECK(velo::format_bytes(64) == "64.0 B");
+  CHECK(velo::format_bytes(4096) == "4.00 KiB");
+  CHECK(velo::format_bytes(1.5 * 1024 * 1024) == "1.50 MiB");
 }
 
 TEST_CASE("content hash is FNV-1a 64", "[text]") {

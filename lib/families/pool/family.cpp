@@ -42,6 +42,8 @@ Family make_pool_family() {
       {.name = "reused_pct", .unit = "%", .better = Better::higher,
        .doc = "takes served from the pool rather than a fresh allocation (pools that know)"},
   };
+  // Like `go test -benchmem`: allocation figures beside the time.
+  family.headline = {"ns_per_op", "allocs_per_op", "bytes_per_op", "reused_pct"};
   family.validate = validate_pool;
   family.impls = {
       pool::new_delete(), pool::tls_freelist(), pool::mutex_freelist(), pool::lockfree_stack(),
