@@ -41,8 +41,10 @@ std::string profile_file_stem(std::string_view case_id) {
 
 Status ProfileFiles::take(report::CaseResult& result) {
   auto profile = result.details.find("profile");
-  if (profile == result.details.end() || !profile->is_object() || !profile->contains("folded")) return {};
-  const std::string text = (*profile)["folded"].get<std::string>();
+  if (profile == result.details.end() || !profile->is_object()) return {};
+  const auto folded = profile->find("folded");
+  if (folded == profile->end() || !folded->is_string()) return {};
+  const std::string text = folded->get<std::string>();
   profile->erase("folded");
   auto stacks = profiler::FoldedStacks::parse(text, result.spec.id);
   if (!stacks.ok()) return make_error(fmt::format("the profile of {}: {}", result.spec.id, stacks.error().describe()));
@@ -65,13 +67,13 @@ Status ProfileFiles::take(report::CaseResult& result) {
     merged_.add(frames, count);
   }
 
-  const nlohmann::json& stats = (*profile)["stats"];
-  const double hz = (*profile)["hz"].get<double>();
+  const nlohmann::json stats = profile->value("stats", nlohmann::json::object());
+  const double hz = profile->value("hz", 0.0);
   const double effective = stats.value("effective_hz", 0.0);
   const std::uint64_t samples = json_count(stats, "samples");
   samples_ += samples;
   if (samples == 0) ++empty_cases_;
-  if (samples > 0 && effective < kSlowRateRatio * hz) {
+  if (samples > 0 && hz > 0 && effective < kSlowRateRatio * hz) {
     ++slow_cases_;
     if (effective / hz < lowest_rate_ratio_) {
       lowest_rate_ratio_ = effective / hz;
