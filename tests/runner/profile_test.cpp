@@ -212,3 +212,41 @@ impl = "atomic_fetch_add"
 }
 
 }  // namespace velo
+
+namespace velo {
+
+TEST_CASE("a profile that cannot be taken leaves a note, and the case still runs", "[runner][profile]") {
+  auto scenario = parse_scenario(R"(
+[scenario]
+name = "unprofilable"
+family = "counters"
+[run]
+repetitions = 1
+min_time = "5ms"
+warmup = "1ms"
+[params]
+threads = 1
+increments = 10
+[[variant]]
+name = "atomic"
+impl = "atomic_fetch_add"
+)",
+                                 "profile_test.toml", registry());
+  REQUIRE(scenario);
+  auto cases = expand_cases({*scenario}, {}, registry());
+  REQUIRE(cases);
+  // One session per process: holding one here makes the case's own creation fail
+  // (without the profiler, creation always fails).
+  auto blocker = profiler::Session::create({});
+  REQUIRE(blocker.ok() == profiler::available());
+
+  const report::CaseResult result = measure_case(cases->front(), profiler::Options{});
+  REQUIRE(result.status == report::CaseStatus::ok);
+  CHECK_FALSE(result.details.contains("profile"));
+  REQUIRE(result.details.contains("notes"));
+  const std::string notes = result.details["notes"].dump();
+  CHECK(notes.find(profiler::available() ? "profiling off: profiler: another profiling session is active"
+                                         : "profiling off: profiler unavailable") != std::string::npos);
+}
+
+}  // namespace velo
