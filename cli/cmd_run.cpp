@@ -9,6 +9,7 @@
 #include "core/atomic_file.hpp"
 #include "core/text.hpp"
 #include "export/exporters.hpp"
+#include "runner/profile_request.hpp"
 #include "runner/session.hpp"
 #include "scenario/scenario.hpp"
 
@@ -27,7 +28,23 @@ struct RunArgs {
   std::string color = "auto";
   bool quiet = false;
   bool no_isolate = false;
+  // Profiling (runner/profile_request.hpp has the precedence rules).
+  std::string profile_mode;  // --profile[=cpu|wall]; empty: not given
+  std::optional<int> profile_hz;
+  bool profile_thread_root = false;
+  bool no_profile = false;
+  std::string profile_dir = "velo-profiles";
 };
+
+ProfileOverrides profile_overrides(const RunArgs& args) {
+  ProfileOverrides overrides;
+  overrides.enable = !args.profile_mode.empty() || args.profile_hz || args.profile_thread_root;
+  overrides.disable = args.no_profile;
+  if (!args.profile_mode.empty()) overrides.mode = parse_profile_mode(args.profile_mode);
+  overrides.hz = args.profile_hz;
+  if (args.profile_thread_root) overrides.thread_root = true;
+  return overrides;
+}
 
 // "--min-time 50ms" -> seconds, or an error naming the option.
 Expected<std::optional<double>> duration_option(const std::string& text, std::string_view option) {
@@ -103,6 +120,16 @@ int run(const RunArgs& args) {
   if (overrides.min_time_s) options.settings["min_time_s"] = *overrides.min_time_s;
   if (overrides.warmup_s) options.settings["warmup_s"] = *overrides.warmup_s;
   if (overrides.timeout_s) options.settings["timeout_s"] = *overrides.timeout_s;
+  const ProfileOverrides profiling = profile_overrides(args);
+  for (const Scenario& s : *scenarios) {
+    if (auto profile = resolve_profile(s.profile, profiling)) options.profiles[s.name] = *profile;
+  }
+  if (!options.profiles.empty()) {
+    options.profile_dir = args.profile_dir;
+    nlohmann::json profiled = nlohmann::json::object();
+    for (const auto& [name, profile] : options.profiles) profiled[name] = profile_request_to_json(profile);
+    options.settings["profile"] = {{"dir", args.profile_dir}, {"scenarios", std::move(profiled)}};
+  }
   SessionResult session = run_session(cases, std::move(records), options);
 
   // The report is written even when interrupted (marked incomplete), never half-written.
@@ -115,11 +142,17 @@ int run(const RunArgs& args) {
   fmt::print("{}", render(session.report, args.format, color));
   std::fflush(stdout);
   if (!args.quiet) fmt::print(stderr, "report written to {}\n", args.out);
+  for (const auto& error : session.profile_errors) print_error(error);
+  if (session.profiled_cases > 0 && !args.quiet) {
+    fmt::print(stderr, "profiles written to {} ({} cases); render with: velo flame {}/merged.folded -o flame.svg\n",
+               args.profile_dir, session.profiled_cases, args.profile_dir);
+  }
   if (session.interrupted) {
     fmt::print(stderr, "velo: interrupted: {} of {} cases finished; the report is marked incomplete\n",
                session.report.cases.size(), cases.size());
     return exit_code::interrupted;
   }
+  if (!session.profile_errors.empty()) return exit_code::bad_input;
   return session.any_failed ? exit_code::failed : exit_code::ok;
 }
 
@@ -148,6 +181,21 @@ void add_run_command(CLI::App& app, Context& context) {
   cmd->add_flag("-q,--quiet", args->quiet, "No progress on stderr");
   cmd->add_flag("--no-isolate", args->no_isolate,
                 "Run cases in this process (debugging; no timeouts, no per-case peak RSS)");
+  auto* profile = cmd->add_flag("--profile{cpu}", args->profile_mode,
+                                "Sample every thread of each case while it is measured: cpu (default) or wall "
+                                "(--profile=wall: blocked threads too); see docs/profiling.md")
+                      ->check(CLI::IsMember({"cpu", "wall"}));
+  auto* hz = cmd->add_option("--profile-hz", args->profile_hz, "Samples per second per thread (implies --profile; "
+                                                                "default 99, or the scenario's [profile] hz)")
+                 ->check(CLI::Range(1, 10000));
+  auto* thread_root = cmd->add_flag("--profile-thread-root", args->profile_thread_root,
+                                    "Put each thread's name as the root frame of its stacks (implies --profile)");
+  cmd->add_option("--profile-dir", args->profile_dir, "Where the folded stacks of a profiled run go")
+      ->capture_default_str();
+  cmd->add_flag("--no-profile", args->no_profile, "Profile nothing, whatever the scenarios' [profile] tables say")
+      ->excludes(profile)
+      ->excludes(hz)
+      ->excludes(thread_root);
   cmd->callback([&context, args] { context.exit_code = run(*args); });
 }
 

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "families/family.hpp"
+#include "runner/case_profiler.hpp"
 #include "runner/probes.hpp"
 
 namespace velo {
@@ -60,7 +61,7 @@ report::CaseResult failed(report::CaseResult result, report::CaseStatus status, 
 
 }  // namespace
 
-report::CaseResult measure_case(const Case& spec) {
+report::CaseResult measure_case(const Case& spec, const std::optional<profiler::Options>& profile) {
   report::CaseResult result;
   result.spec = spec;
   if (spec.skip_reason) return failed(std::move(result), report::CaseStatus::skipped, *spec.skip_reason);
@@ -72,6 +73,8 @@ report::CaseResult measure_case(const Case& spec) {
                   fmt::format("this velo has no implementation {}/{}", spec.family, spec.impl));
   }
 
+  // Before the workload, so its threads are sampled; destroyed after it.
+  CaseProfiler profiler(profile);
   std::unique_ptr<Workload> workload;
   try {
     auto made = impl->make(spec.params);
@@ -95,9 +98,13 @@ report::CaseResult measure_case(const Case& spec) {
       double seconds = 0;
       std::int64_t ops = 0;
       while (state.KeepRunningBatch(state.max_iterations)) {
+        // The profiler is armed outside the allocation bracket: arming and
+        // disarming are the harness's work, not the workload's.
+        profiler.start();
         probes.before_run();
         const double run_seconds = workload->run(state.max_iterations);
         probes.after_run();
+        profiler.stop();
         state.SetIterationTime(run_seconds);
         seconds += run_seconds;
         ops += state.max_iterations;
@@ -115,7 +122,9 @@ report::CaseResult measure_case(const Case& spec) {
                                  family->name);
         state.SkipWithError(body_error.c_str());
       }
+      profiler.drain_if_filling();
     } catch (const std::exception& e) {
+      profiler.stop();  // run() threw while armed
       if (body_error.empty()) body_error = fmt::format("run threw: {}", e.what());
       state.SkipWithError(body_error.c_str());
     }
@@ -172,6 +181,7 @@ report::CaseResult measure_case(const Case& spec) {
   for (const auto& metric_spec : metrics::runner_metrics()) emit(metric_spec);
   for (const auto& metric_spec : family->metrics) emit(metric_spec);
   result.status = report::CaseStatus::ok;
+  profiler.finish(result.details, notes);
   // Per-case caveats travel in details; the run gathers them into the report's notes.
   if (!notes.empty()) result.details["notes"] = std::vector<std::string>(notes.begin(), notes.end());
   return result;

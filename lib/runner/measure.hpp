@@ -2,6 +2,9 @@
 // calls this; so does `velo run --no-isolate`.
 #pragma once
 
+#include <optional>
+
+#include "profiler/profiler.hpp"
 #include "report/report.hpp"
 #include "scenario/case.hpp"
 
@@ -10,6 +13,8 @@ namespace velo {
 // Builds the case's workload, runs warmup and repetitions, verifies every run and
 // returns the result with one sample per repetition for every metric. Never throws:
 // a workload that throws or fails verification yields a `failed` result.
-report::CaseResult measure_case(const Case& spec);
+// With `profile`, the measured phase is sampled (runner/case_profiler.hpp) and the
+// result's details carry the stacks and statistics under "profile".
+report::CaseResult measure_case(const Case& spec, const std::optional<profiler::Options>& profile = std::nullopt);
 
 }  // namespace velo

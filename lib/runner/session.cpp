@@ -13,6 +13,7 @@
 #include "core/build_info.hpp"
 #include "core/host.hpp"
 #include "runner/measure.hpp"
+#include "runner/profile_files.hpp"
 #include "runner/progress.hpp"
 #include "runner/worker.hpp"
 
@@ -95,21 +96,29 @@ SessionResult run_session(const std::vector<Case>& cases, std::vector<report::Sc
   worker.tick = [&progress] { progress.tick(); };
 
   std::set<std::string> notes;
+  ProfileFiles profile_files(options.profile_dir);
   for (std::size_t i = 0; i < cases.size(); ++i) {
     if (g_interrupted.load()) break;
     const Case& spec = cases[i];
     progress.start_case(static_cast<int>(i), spec.id);
+    const auto profile_entry = options.profiles.find(spec.scenario);
+    const std::optional<profiler::Options> profile =
+        profile_entry == options.profiles.end() ? std::nullopt : std::optional(profile_entry->second);
     report::CaseResult result;
     if (spec.skip_reason) {
       result.spec = spec;
       result.status = report::CaseStatus::skipped;
       result.reason = *spec.skip_reason;
     } else if (options.isolate) {
-      result = run_in_worker(spec, worker);
+      result = run_in_worker(spec, worker, profile);
     } else {
-      result = measure_case(spec);
+      result = measure_case(spec, profile);
     }
     if (g_interrupted.load()) break;  // a case cut short is not reported as measured
+    if (auto taken = profile_files.take(result); !taken.ok()) {
+      outcome.profile_errors.push_back(taken.error().describe());
+      result.details.erase("profile");  // its stacks are lost; stats without a file would mislead
+    }
     if (result.details.contains("notes")) {
       for (const auto& note : result.details["notes"]) notes.insert(note.get<std::string>());
     }
@@ -120,11 +129,16 @@ SessionResult run_session(const std::vector<Case>& cases, std::vector<report::Sc
     report.cases.push_back(std::move(result));
   }
   progress.finish();
+  if (auto merged = profile_files.write_merged(); !merged.ok()) {
+    outcome.profile_errors.push_back(merged.error().describe());
+  }
+  outcome.profiled_cases = profile_files.cases();
 
   outcome.interrupted = g_interrupted.load();
   report.complete = !outcome.interrupted;
   report.finished_at = iso8601_utc_now();
   report.notes.assign(notes.begin(), notes.end());
+  for (auto& note : profile_files.notes()) report.notes.push_back(std::move(note));
   if (!options.isolate) {
     report.notes.push_back("run with --no-isolate: cases shared one process, timeouts were not enforced and "
                            "peak RSS is not per case");

@@ -2,9 +2,11 @@
 // Ctrl-C handling and the report that records it all.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
+#include "profiler/profiler.hpp"
 #include "report/report.hpp"
 #include "scenario/case.hpp"
 
@@ -15,12 +17,18 @@ struct SessionOptions {
   bool quiet = false;
   std::string executable;  // for workers; default /proc/self/exe
   nlohmann::json settings = nlohmann::json::object();  // recorded in the report, forwarded to workers
+  // Scenario name -> how its cases are profiled (runner/profile_request.hpp);
+  // cases of scenarios not listed are not profiled.
+  std::map<std::string, profiler::Options> profiles;
+  std::string profile_dir = "velo-profiles";  // folded files (runner/profile_files.hpp)
 };
 
 struct SessionResult {
   report::Report report;
   bool interrupted = false;  // Ctrl-C: report.complete is false and holds the cases finished so far
   bool any_failed = false;   // a case failed or timed out
+  int profiled_cases = 0;    // cases whose folded file was written to profile_dir
+  std::vector<std::string> profile_errors;  // folded files that could not be written
 };
 
 SessionResult run_session(const std::vector<Case>& cases, std::vector<report::ScenarioRecord> scenarios,

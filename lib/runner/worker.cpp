@@ -19,6 +19,7 @@
 
 #include "families/family.hpp"
 #include "runner/measure.hpp"
+#include "runner/profile_request.hpp"
 
 namespace velo {
 
@@ -26,6 +27,7 @@ namespace {
 
 constexpr int kResultFd = 3;
 constexpr std::size_t kStderrTailLines = 20;
+constexpr const char* kCaseProfileKey = "case_profile";
 
 nlohmann::json& settings_storage() {
   static nlohmann::json settings = nlohmann::json::object();
@@ -74,7 +76,8 @@ std::string signal_text(int sig) {
 
 const nlohmann::json& worker_settings() { return settings_storage(); }
 
-report::CaseResult run_in_worker(const Case& spec, const WorkerOptions& options) {
+report::CaseResult run_in_worker(const Case& spec, const WorkerOptions& options,
+                                 const std::optional<profiler::Options>& profile) {
   using Clock = std::chrono::steady_clock;
   report::CaseResult result;
   result.spec = spec;
@@ -94,7 +97,9 @@ report::CaseResult run_in_worker(const Case& spec, const WorkerOptions& options)
 
   report::CaseResult request_case;
   request_case.spec = spec;
-  const std::string request = report::to_json_text(one_case_report(request_case, options.settings));
+  nlohmann::json settings = options.settings;
+  if (profile) settings[kCaseProfileKey] = profile_request_to_json(*profile);
+  const std::string request = report::to_json_text(one_case_report(request_case, settings));
 
   int in_pipe[2], result_pipe[2], err_pipe[2];
   if (::pipe(in_pipe) != 0 || ::pipe(result_pipe) != 0 || ::pipe(err_pipe) != 0) {
@@ -211,7 +216,16 @@ int worker_main() {
     return 2;
   }
   settings_storage() = parsed->settings;
-  report::CaseResult result = measure_case(parsed->cases.front().spec);
+  std::optional<profiler::Options> profile;
+  if (parsed->settings.contains(kCaseProfileKey)) {
+    auto request_profile = profile_request_from_json(parsed->settings[kCaseProfileKey]);
+    if (!request_profile.ok()) {
+      std::fprintf(stderr, "velo worker: %s\n", request_profile.error().message.c_str());
+      return 2;
+    }
+    profile = *request_profile;
+  }
+  report::CaseResult result = measure_case(parsed->cases.front().spec, profile);
   const std::string answer = report::to_json_text(one_case_report(std::move(result), nlohmann::json::object()));
   if (!write_all(kResultFd, answer)) {
     std::fprintf(stderr, "velo worker: cannot write the result to fd %d: %s\n", kResultFd, std::strerror(errno));

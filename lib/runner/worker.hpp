@@ -10,8 +10,10 @@
 
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <string>
 
+#include "profiler/profiler.hpp"
 #include "report/report.hpp"
 #include "scenario/case.hpp"
 
@@ -26,8 +28,11 @@ struct WorkerOptions {
 
 // Runs one case in a worker process with the case's timeout. Never throws. On
 // interruption the worker is killed and the result is `failed` with reason
-// "interrupted".
-report::CaseResult run_in_worker(const Case& spec, const WorkerOptions& options);
+// "interrupted". With `profile`, the worker samples the case's measured phase and
+// its result carries the stacks (measure_case); the request forwards the profile
+// as settings["case_profile"].
+report::CaseResult run_in_worker(const Case& spec, const WorkerOptions& options,
+                                 const std::optional<profiler::Options>& profile = std::nullopt);
 
 // The worker side: reads the request from stdin, measures, answers on fd 3.
 // Returns the process exit code.
