@@ -278,6 +278,38 @@ TEST_CASE("gate Markdown lists regressions, then improvements, then the unchange
   CHECK_THAT(md, Catch::Contains("failed"));
 }
 
+TEST_CASE("global limits: --max-regression, then the gate file, then the scenario", "[gate]") {
+  report::GatePolicy policy;
+  REQUIRE(report::add_scenario_gate("counters", nlohmann::json::parse(R"({"max_regression": "12%"})"), policy).ok());
+  CHECK(policy.threshold("counters/a", "counters", "ns_per_op").first == Approx(0.12));
+  policy.max_regression = 0.06;  // the gate file's
+  CHECK(policy.threshold("counters/a", "counters", "ns_per_op").first == Approx(0.06));
+  CHECK(policy.threshold("counters/a", "counters", "ns_per_op").second == "gate file");
+  policy.cli_max_regression = 0.2;
+  CHECK(policy.threshold("counters/a", "counters", "ns_per_op").first == Approx(0.2));
+}
+
+TEST_CASE("benchstat export: B/op and allocs/op follow ns/op, only when measured", "[export]") {
+  auto r = make_report({make_case("counters/atomic/increments=10,threads=2", {10, 11})});
+  r.environment.logical_cpus = 2;
+  r.cases[0].details["iterations"] = {1000, 2000};
+  auto allocs = r.cases[0].metrics.front();
+  allocs.spec.name = "allocs_per_op";
+  allocs.samples = {0, 1};
+  auto bytes = allocs;
+  bytes.spec.name = "bytes_per_op";
+  bytes.samples = {0, 16};
+  r.cases[0].metrics.push_back(allocs);
+  r.cases[0].metrics.push_back(bytes);
+  r.cases.push_back(make_case("counters/mutex/increments=10,threads=2", {20, 21}));
+  const auto text = exporter::benchstat_text(r);
+  CHECK_THAT(text, Catch::Contains("BenchmarkCounters/atomic/increments=10/threads=2-2\t1000\t10 ns/op\t0 B/op\t"
+                                   "0 allocs/op\t100000000 ops/s\n"));
+  CHECK_THAT(text, Catch::Contains("\t11 ns/op\t16 B/op\t1 allocs/op\t"));
+  CHECK_THAT(text, Catch::Contains("BenchmarkCounters/mutex/increments=10/threads=2-2\t1\t20 ns/op\t50000000 ops/s\n"));
+  CHECK_THAT(text, !Catch::Contains("mutex/increments=10/threads=2-2\t1\t20 ns/op\t0"));
+}
+
 TEST_CASE("benchstat export: one Go benchmark line per repetition", "[export]") {
   auto r = make_report({make_case("counters/atomic/threads=2", {10, 11})});
   r.environment.os = "Linux";
