@@ -81,36 +81,43 @@ const std::vector<Format>& formats() {
 
 // A report is a JSON object with "schema_version"; anything else is read as
 // folded stacks.
-InputKind kind_of(const std::string& text) {
+bool looks_like_json_object(const std::string& text) {
   const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos || text[first] != '{') return InputKind::folded;
+  return first != std::string::npos && text[first] == '{';
+}
+
+InputKind kind_of(const std::string& text) {
+  if (!looks_like_json_object(text)) return InputKind::folded;
   const auto json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   return json.is_object() && json.contains("schema_version") ? InputKind::report : InputKind::folded;
 }
 
-// The exported bytes, or why the input cannot be converted (always bad input: the
-// exporters themselves cannot fail on a well-formed input).
-Expected<std::string> convert(const Format& format, const std::string& text, const ExportArgs& args) {
-  const InputKind kind = kind_of(text);
+// The exported bytes; an input the format cannot take is bad input (exit 2), an
+// exporter that fails on a good input is a failure (exit 1).
+struct Converted {
+  Expected<std::string> bytes;
+  int exit_code_on_error = exit_code::bad_input;
+};
+
+Converted convert(const Format& format, const std::string& text, const ExportArgs& args) {
   if (format.takes == InputKind::report) {
-    // JSON that is not a valid report (truncated, wrong schema version) gets the
+    // JSON that is not a valid report (truncated, a newer schema version) gets the
     // reader's precise error with file and line; anything else is named for what it is.
-    const auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos || text[first] != '{') {
-      return make_error(fmt::format("not a velo report (expected JSON with a schema_version; this looks like folded "
-                                    "stacks), but --to {} converts reports", format.name), {args.input});
+    if (!looks_like_json_object(text)) {
+      return {make_error(fmt::format("not a velo report (expected JSON with a schema_version; this looks like "
+                                     "folded stacks), but --to {} converts reports", format.name), {args.input})};
     }
     auto parsed = report::parse_report(text, args.input);
-    if (!parsed) return parsed.error();
-    return format.from_report(*parsed);
+    if (!parsed) return {parsed.error()};
+    return {format.from_report(*parsed)};
   }
-  if (kind == InputKind::report) {
-    return make_error(fmt::format("a report, but --to {} converts folded stacks (report formats: benchstat, gbench, "
-                                  "csv, markdown)", format.name), {args.input});
+  if (kind_of(text) == InputKind::report) {
+    return {make_error(fmt::format("a report, but --to {} converts folded stacks (report formats: benchstat, "
+                                   "gbench, csv, markdown)", format.name), {args.input})};
   }
   auto stacks = profiler::FoldedStacks::parse(text, args.input);
-  if (!stacks) return stacks.error();
-  return format.from_folded(*stacks, args);
+  if (!stacks) return {stacks.error()};
+  return {format.from_folded(*stacks, args), exit_code::failed};
 }
 
 int run_export(const ExportArgs& args) {
@@ -136,10 +143,10 @@ int run_export(const ExportArgs& args) {
     print_error(text.error().describe());
     return exit_code::bad_input;
   }
-  auto bytes = convert(*format, *text, args);
+  auto [bytes, error_code] = convert(*format, *text, args);
   if (!bytes) {
     print_error(bytes.error().describe());
-    return exit_code::bad_input;
+    return error_code;
   }
   if (args.output.empty() || args.output == "-") {
     if (format->binary && isatty(STDOUT_FILENO)) {
