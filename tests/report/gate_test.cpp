@@ -254,6 +254,35 @@ TEST_CASE("--confirm keeps only regressions the rerun reproduces", "[gate]") {
   CHECK(find(confirmed, "fluke", FindingKind::unconfirmed));
 }
 
+TEST_CASE("a second round confirms regressions and improvements alike", "[gate]") {
+  auto base = make_report({make_case("real", around(100)), make_case("fluke", around(100)),
+                           make_case("faster", around(100)), make_case("lucky", around(100))});
+  auto head = make_report({make_case("real", around(120)), make_case("fluke", around(120)),
+                           make_case("faster", around(80)), make_case("lucky", around(80))});
+  auto base2 = make_report({make_case("real", around(101)), make_case("fluke", around(100)),
+                            make_case("faster", around(100)), make_case("lucky", around(100))});
+  auto head2 = make_report({make_case("real", around(122)), make_case("fluke", around(101)),
+                            make_case("faster", around(79)), make_case("lucky", around(100))});
+  auto result = report::confirm(report::evaluate_gate(base, head, {}), report::evaluate_gate(base2, head2, {}),
+                                /*improvements_too=*/true);
+  CHECK(result.regressions() == 1);
+  CHECK(find(result, "real", FindingKind::regression));
+  CHECK(find(result, "fluke", FindingKind::unconfirmed));
+  CHECK(find(result, "faster", FindingKind::improvement));
+  CHECK(find(result, "lucky", FindingKind::unconfirmed));
+}
+
+TEST_CASE("an improvement must clear the same threshold as a regression", "[gate]") {
+  auto base = make_report({make_case("a", around(100))});
+  auto head = make_report({make_case("a", around(97))});  // significant, 3% better
+  auto result = report::evaluate_gate(base, head, {});
+  CHECK(result.findings.empty());
+  CHECK(result.unchanged == 1);
+  report::GatePolicy strict;
+  strict.cli_max_regression = 0.02;
+  CHECK(find(report::evaluate_gate(base, head, strict), "a", FindingKind::improvement));
+}
+
 TEST_CASE("a metric growing from zero is an unbounded regression", "[gate]") {
   CHECK(std::isinf(report::relative_change(0, 1)));
   CHECK(report::relative_change(0, 0) == 0);
