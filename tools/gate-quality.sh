@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Measures how trustworthy `velo gate` is on this machine (docs/gate.md quotes the figures).
 #
-#   A/A: the built-in quick suite measured with the same binary in two interleaved
-#        rounds (base, head, base, head), PAIRS times. Every (case, metric) the gate
-#        flags (regression, improvement or broken case) is a false alarm. Two figures:
-#        one round gated alone (`velo gate base1 head1`), and the CI method, the
-#        first round confirmed by the second (`--confirm-with base2 head2`).
+#   A/A: the built-in quick suite measured with the same binary in two rounds,
+#        PAIRS times. Every (case, metric) the gate flags (regression, improvement or
+#        broken case) is a false alarm. Two figures: one round gated alone
+#        (`velo gate base1 head1`), and the first round confirmed by the second
+#        (`--confirm-with base2 head2`). The second round runs in reverse order
+#        (base, head, head, base: ABBA), so a machine that gets steadily faster or
+#        slower during the pair shows opposite changes in the two rounds instead of
+#        the same one twice. ORDER=abab runs base, head, base, head instead.
 #   A/B: one counters case, 200 atomic increments per op; HEAD does 5% and 10% more
 #        increments per op (210, 220): a slowdown of known size that needs no timing
 #        calibration. The same two figures: one round, and confirmed by a second.
@@ -17,6 +20,7 @@
 #                       across ~130 cases, can never flag anything)
 #              AB_REPS  repetitions per A/B run (default 10)
 #              AB_PAIRS pairs for A/B (default PAIRS; A/B pairs take seconds, A/A minutes)
+#              ORDER    abba (default) or abab: the order of the second round
 #              SKIP_AA=1 / SKIP_AB=1 to run only one half
 # Progress and per-pair details go to stderr; the summary lines to stdout.
 set -euo pipefail
@@ -25,6 +29,12 @@ velo=${2:-build/cli/velo}
 reps=${REPS:-10}
 ab_reps=${AB_REPS:-10}
 ab_pairs=${AB_PAIRS:-$pairs}
+order=${ORDER:-abba}
+[[ $order == abba || $order == abab ]] || { echo "ORDER must be abba or abab" >&2; exit 2; }
+# run_round ROUND BASE_CMD HEAD_CMD: round 1 base first; round 2 head first under ABBA.
+run_round() {
+  if [[ $1 == 2 && $order == abba ]]; then "$3"; "$2"; else "$2"; "$3"; fi
+}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 start=$(date +%s)
@@ -55,13 +65,12 @@ measured_delta() {
 per100() { python3 -c "print('%.2f' % (100 * $1 / max(1, $2)))"; }
 
 if [[ -z "${SKIP_AA:-}" ]]; then
-  echo "A/A: the built-in quick suite at $reps repetitions, $pairs pairs of two interleaved rounds" >&2
+  echo "A/A: the built-in quick suite at $reps repetitions, $pairs pairs of two rounds ($order)" >&2
   one_flags=0; one_failing=0; one_comparisons=0; two_flags=0; two_failing=0; two_comparisons=0
+  aa_base() { "$velo" run --quiet --repetitions "$reps" --format json --out "$work/a$round.json" >/dev/null; }
+  aa_head() { "$velo" run --quiet --repetitions "$reps" --format json --out "$work/b$round.json" >/dev/null; }
   for i in $(seq "$pairs"); do
-    for round in 1 2; do
-      "$velo" run --quiet --repetitions "$reps" --format json --out "$work/a$round.json" >/dev/null
-      "$velo" run --quiet --repetitions "$reps" --format json --out "$work/b$round.json" >/dev/null
-    done
+    for round in 1 2; do run_round "$round" aa_base aa_head; done
     "$velo" gate "$work/a1.json" "$work/b1.json" --format json >"$work/one.json" || true
     "$velo" gate "$work/a1.json" "$work/b1.json" --confirm-with "$work/a2.json" "$work/b2.json" \
       --format json >"$work/two.json" || true
@@ -97,11 +106,10 @@ ab_run() {  # ab_run OUT INCREMENTS: one report whose case id says increments=20
 }
 ab() {  # ab PERCENT -> "one_round@3% one_round@5% confirmed@3% confirmed@5% mean_measured_delta"
   local more=$((200 + 2 * $1)) one3=0 one5=0 two3=0 two5=0 deltas=""
+  ab_base() { ab_run "$work/base$round.json" 200; }
+  ab_head() { ab_run "$work/head$round.json" "$more"; }
   for i in $(seq "$ab_pairs"); do
-    for round in 1 2; do
-      ab_run "$work/base$round.json" 200
-      ab_run "$work/head$round.json" "$more"
-    done
+    for round in 1 2; do run_round "$round" ab_base ab_head; done
     local second=(--confirm-with "$work/base2.json" "$work/head2.json")
     "$velo" gate "$work/base1.json" "$work/head1.json" --max-regression 3% --format json >"$work/ab.json" || one3=$((one3 + 1))
     "$velo" gate "$work/base1.json" "$work/head1.json" >/dev/null || one5=$((one5 + 1))
@@ -113,7 +121,7 @@ ab() {  # ab PERCENT -> "one_round@3% one_round@5% confirmed@3% confirmed@5% mea
 }
 
 if [[ -z "${SKIP_AB:-}" ]]; then
-  echo "A/B: +5% and +10% increments per op, $ab_pairs pairs of two rounds each" >&2
+  echo "A/B: +5% and +10% increments per op, $ab_pairs pairs of two rounds each ($order)" >&2
   read -r ab5_one3 ab5_one5 ab5_two3 ab5_two5 ab5_delta < <(ab 5)
   echo "  +5% done ($(elapsed))" >&2
   read -r ab10_one3 ab10_one5 ab10_two3 ab10_two5 ab10_delta < <(ab 10)
@@ -121,9 +129,9 @@ fi
 
 echo "velo gate quality: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), load average $(cut -d' ' -f1-3 /proc/loadavg), $(elapsed)"
 if [[ -z "${SKIP_AA:-}" ]]; then
-  echo "A/A ($reps reps, defaults), one round:       $one_flags flagged of $one_comparisons comparisons" \
+  echo "A/A ($reps reps, defaults, $order), one round:       $one_flags flagged of $one_comparisons comparisons" \
        "($(per100 "$one_flags" "$one_comparisons") per 100), $one_failing failing the gate ($(per100 "$one_failing" "$one_comparisons") per 100)"
-  echo "A/A ($reps reps, defaults), --confirm-with: $two_flags flagged of $two_comparisons comparisons" \
+  echo "A/A ($reps reps, defaults, $order), --confirm-with: $two_flags flagged of $two_comparisons comparisons" \
        "($(per100 "$two_flags" "$two_comparisons") per 100), $two_failing failing the gate ($(per100 "$two_failing" "$two_comparisons") per 100)"
 fi
 if [[ -z "${SKIP_AB:-}" ]]; then
