@@ -5,10 +5,10 @@
 #        PAIRS times. Every (case, metric) the gate flags (regression, improvement or
 #        broken case) is a false alarm. Two figures: one round gated alone
 #        (`velo gate base1 head1`), and the first round confirmed by the second
-#        (`--confirm-with base2 head2`). The second round runs in reverse order
-#        (base, head, head, base: ABBA), so a machine that gets steadily faster or
-#        slower during the pair shows opposite changes in the two rounds instead of
-#        the same one twice. ORDER=abab runs base, head, base, head instead.
+#        (`--confirm-with base2 head2`). Rounds are interleaved base, head, base, head
+#        (ABAB, as the CI example); ORDER=abba runs the second round in reverse, which
+#        cancels a steady drift but lets a burst of load in the middle hit both head
+#        runs (docs/gate.md has both measured; ABAB did better here).
 #   A/B: one counters case, 200 atomic increments per op; HEAD does 5% and 10% more
 #        increments per op (210, 220): a slowdown of known size that needs no timing
 #        calibration. The same two figures: one round, and confirmed by a second.
@@ -20,7 +20,9 @@
 #                       across ~130 cases, can never flag anything)
 #              AB_REPS  repetitions per A/B run (default 10)
 #              AB_PAIRS pairs for A/B (default PAIRS; A/B pairs take seconds, A/A minutes)
-#              ORDER    abba (default) or abab: the order of the second round
+#              ORDER    abab (default) or abba: the order of the second round
+#              METRIC   the metric A/B gates and reports (default ns_per_op; cpu_ns_per_op
+#                       is steadier on a loaded machine for this single-threaded case)
 #              SKIP_AA=1 / SKIP_AB=1 to run only one half
 # Progress and per-pair details go to stderr; the summary lines to stdout.
 set -euo pipefail
@@ -29,9 +31,10 @@ velo=${2:-build/cli/velo}
 reps=${REPS:-10}
 ab_reps=${AB_REPS:-10}
 ab_pairs=${AB_PAIRS:-$pairs}
-order=${ORDER:-abba}
+order=${ORDER:-abab}
+metric=${METRIC:-ns_per_op}
 [[ $order == abba || $order == abab ]] || { echo "ORDER must be abba or abab" >&2; exit 2; }
-# run_round ROUND BASE_CMD HEAD_CMD: round 1 base first; round 2 head first under ABBA.
+# run_round ROUND BASE_CMD HEAD_CMD: base first, except round 2 under ABBA.
 run_round() {
   if [[ $1 == 2 && $order == abba ]]; then "$3"; "$2"; else "$2"; "$3"; fi
 }
@@ -58,9 +61,9 @@ def label(f):
 print(len(flagged), failing, comparisons, f"{ratio:.4f}", ",".join(map(label, flagged)) or "-")
 PY
 }
-# The measured ns_per_op change of the first case in a gate JSON, e.g. 0.0987.
+# The measured change of METRIC in the first case of a gate JSON, e.g. 0.0987.
 measured_delta() {
-  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); c=d["comparison"]["cases"][0]; print("%.4f" % c["metrics"]["ns_per_op"]["delta"])' "$1"
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); c=d["comparison"]["cases"][0]; print("%.4f" % c["metrics"][sys.argv[2]]["delta"])' "$1" "$metric"
 }
 per100() { python3 -c "print('%.2f' % (100 * $1 / max(1, $2)))"; }
 
@@ -111,17 +114,18 @@ ab() {  # ab PERCENT -> "one_round@3% one_round@5% confirmed@3% confirmed@5% mea
   for i in $(seq "$ab_pairs"); do
     for round in 1 2; do run_round "$round" ab_base ab_head; done
     local second=(--confirm-with "$work/base2.json" "$work/head2.json")
-    "$velo" gate "$work/base1.json" "$work/head1.json" --max-regression 3% --format json >"$work/ab.json" || one3=$((one3 + 1))
-    "$velo" gate "$work/base1.json" "$work/head1.json" >/dev/null || one5=$((one5 + 1))
-    "$velo" gate "$work/base1.json" "$work/head1.json" "${second[@]}" --max-regression 3% >/dev/null || two3=$((two3 + 1))
-    "$velo" gate "$work/base1.json" "$work/head1.json" "${second[@]}" >/dev/null || two5=$((two5 + 1))
+    local gate=("$velo" gate "$work/base1.json" "$work/head1.json" --metric "$metric")
+    "${gate[@]}" --max-regression 3% --format json >"$work/ab.json" || one3=$((one3 + 1))
+    "${gate[@]}" >/dev/null || one5=$((one5 + 1))
+    "${gate[@]}" "${second[@]}" --max-regression 3% >/dev/null || two3=$((two3 + 1))
+    "${gate[@]}" "${second[@]}" >/dev/null || two5=$((two5 + 1))
     deltas="$deltas $(measured_delta "$work/ab.json")"
   done
   echo "$one3 $one5 $two3 $two5 $(python3 -c 'import sys; xs=[float(x) for x in sys.argv[1:]]; print("%+.1f%%/%+.1f%%/%+.1f%%" % (100*min(xs), 100*sum(xs)/len(xs), 100*max(xs)))' $deltas)"
 }
 
 if [[ -z "${SKIP_AB:-}" ]]; then
-  echo "A/B: +5% and +10% increments per op, $ab_pairs pairs of two rounds each ($order)" >&2
+  echo "A/B: +5% and +10% increments per op, $ab_pairs pairs of two rounds each ($order, $metric)" >&2
   read -r ab5_one3 ab5_one5 ab5_two3 ab5_two5 ab5_delta < <(ab 5)
   echo "  +5% done ($(elapsed))" >&2
   read -r ab10_one3 ab10_one5 ab10_two3 ab10_two5 ab10_delta < <(ab 10)
@@ -135,6 +139,7 @@ if [[ -z "${SKIP_AA:-}" ]]; then
        "($(per100 "$two_flags" "$two_comparisons") per 100), $two_failing failing the gate ($(per100 "$two_failing" "$two_comparisons") per 100)"
 fi
 if [[ -z "${SKIP_AB:-}" ]]; then
+  echo "A/B on $metric:"
   echo "A/B +5%  (measured min/mean/max $ab5_delta):  caught of $ab_pairs: one round $ab5_one3 at 3%, $ab5_one5 at 5%;" \
        "--confirm-with $ab5_two3 at 3%, $ab5_two5 at 5%"
   echo "A/B +10% (measured min/mean/max $ab10_delta): caught of $ab_pairs: one round $ab10_one3 at 3%, $ab10_one5 at 5%;" \
