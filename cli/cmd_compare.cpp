@@ -37,6 +37,12 @@ void add_compare_command(CLI::App& app, Context& context) {
       context.exit_code = exit_code::bad_input;
       return;
     }
+    if (auto known = check_metrics_exist(args->compare.metrics, reports->first, reports->second, "--metric");
+        !known.ok()) {
+      print_error(known.error().describe());
+      context.exit_code = exit_code::bad_input;
+      return;
+    }
     const auto comparison = report::compare_reports(reports->first, reports->second, *options);
     const exporter::DiffOptions diff{
         .color = args->color == "always" ||

@@ -14,8 +14,12 @@
 #include "cli/commands.hpp"
 #include "core/atomic_file.hpp"
 #include "core/text.hpp"
+#include "export/benchstat.hpp"
+#include "export/exporters.hpp"
+#include "export/gbench.hpp"
 #include "export/pprof.hpp"
 #include "export/speedscope.hpp"
+#include "report/report.hpp"
 
 namespace velo::cli {
 
@@ -37,6 +41,7 @@ struct Input {
 };
 
 using FoldedExporter = std::function<Expected<std::string>(const profiler::FoldedStacks&, const ExportArgs&)>;
+using ReportExporter = std::function<std::string(const report::Report&)>;
 
 struct Format {
   std::string name;
@@ -44,10 +49,13 @@ struct Format {
   bool binary;
   FoldedExporter from_folded;  // for InputKind::folded
   std::string doc;
+  ReportExporter from_report = nullptr;  // for InputKind::report
 };
 
-// Report formats (benchstat, gbench, csv, markdown) join this table with
-// InputKind::report and a function of the parsed report.
+Format report_format(std::string name, ReportExporter exporter, std::string doc) {
+  return {std::move(name), InputKind::report, false, nullptr, std::move(doc), std::move(exporter)};
+}
+
 const std::vector<Format>& formats() {
   static const std::vector<Format> table = {
       {"speedscope", InputKind::folded, false,
@@ -60,17 +68,56 @@ const std::vector<Format>& formats() {
          return exporter::pprof_gzip(stacks, {.hz = args.hz});
        },
        "gzipped profile.proto for go tool pprof"},
+      report_format("benchstat", exporter::benchstat_text,
+                    "Go benchmark lines, one per repetition, for benchstat (report)"),
+      report_format("gbench", exporter::gbench_json,
+                    "Google Benchmark JSON with repetitions and aggregates, for compare.py (report)"),
+      report_format("csv", exporter::cases_csv, "one row per case and metric (report)"),
+      report_format("markdown", [](const report::Report& r) { return exporter::comparison_markdown(r); },
+                    "the comparison tables as GitHub Markdown (report)"),
   };
   return table;
 }
 
 // A report is a JSON object with "schema_version"; anything else is read as
 // folded stacks.
-InputKind kind_of(const std::string& text) {
+bool looks_like_json_object(const std::string& text) {
   const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos || text[first] != '{') return InputKind::folded;
+  return first != std::string::npos && text[first] == '{';
+}
+
+InputKind kind_of(const std::string& text) {
+  if (!looks_like_json_object(text)) return InputKind::folded;
   const auto json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   return json.is_object() && json.contains("schema_version") ? InputKind::report : InputKind::folded;
+}
+
+// The exported bytes; an input the format cannot take is bad input (exit 2), an
+// exporter that fails on a good input is a failure (exit 1).
+struct Converted {
+  Expected<std::string> bytes;
+  int exit_code_on_error = exit_code::bad_input;
+};
+
+Converted convert(const Format& format, const std::string& text, const ExportArgs& args) {
+  if (format.takes == InputKind::report) {
+    // JSON that is not a valid report (truncated, a newer schema version) gets the
+    // reader's precise error with file and line; anything else is named for what it is.
+    if (!looks_like_json_object(text)) {
+      return {make_error(fmt::format("not a velo report (expected JSON with a schema_version; this looks like "
+                                     "folded stacks), but --to {} converts reports", format.name), {args.input})};
+    }
+    auto parsed = report::parse_report(text, args.input);
+    if (!parsed) return {parsed.error()};
+    return {format.from_report(*parsed)};
+  }
+  if (kind_of(text) == InputKind::report) {
+    return {make_error(fmt::format("a report, but --to {} converts folded stacks (report formats: benchstat, "
+                                   "gbench, csv, markdown)", format.name), {args.input})};
+  }
+  auto stacks = profiler::FoldedStacks::parse(text, args.input);
+  if (!stacks) return {stacks.error()};
+  return {format.from_folded(*stacks, args), exit_code::failed};
 }
 
 int run_export(const ExportArgs& args) {
@@ -96,24 +143,11 @@ int run_export(const ExportArgs& args) {
     print_error(text.error().describe());
     return exit_code::bad_input;
   }
-  const InputKind kind = kind_of(*text);
-  if (kind != format->takes) {
-    print_error(fmt::format("'{}' is {}, but --to {} converts {}", args.input,
-                            kind == InputKind::report ? "a report" : "not a report (read as folded stacks)",
-                            format->name, format->takes == InputKind::report ? "reports" : "folded stacks"));
-    return exit_code::bad_input;
-  }
-  auto stacks = profiler::FoldedStacks::parse(*text, args.input);
-  if (!stacks) {
-    print_error(stacks.error().describe());
-    return exit_code::bad_input;
-  }
-  auto bytes = format->from_folded(*stacks, args);
+  auto [bytes, error_code] = convert(*format, *text, args);
   if (!bytes) {
     print_error(bytes.error().describe());
-    return exit_code::failed;
+    return error_code;
   }
-
   if (args.output.empty() || args.output == "-") {
     if (format->binary && isatty(STDOUT_FILENO)) {
       print_error(fmt::format("{} output is binary: give -o FILE or redirect stdout", format->name));

@@ -24,6 +24,7 @@ struct GateArgs {
   std::string gate_file;
   std::string summary;
   std::vector<std::string> confirm;
+  std::vector<std::string> confirm_with;  // BASE2.json HEAD2.json: a second round
   std::string format = "text";
   bool quiet = false;
 };
@@ -80,6 +81,10 @@ int gate(const GateArgs& args) {
   auto reports = read_reports(args.compare);
   if (!reports.ok()) return fail(reports.error());
   const auto& [base, head] = *reports;
+  if (auto known = check_metrics_exist(policy.metrics, base, head, "gated metrics (--metric, the gate file's metrics)");
+      !known.ok()) {
+    return fail(known.error());
+  }
   for (const auto& scenario : base.scenarios) {
     if (auto added = report::add_scenario_gate(scenario.name, scenario.gate, policy); !added.ok()) {
       return fail(added.error());
@@ -87,6 +92,15 @@ int gate(const GateArgs& args) {
   }
 
   report::GateResult result = report::evaluate_gate(base, head, policy);
+  if (!args.confirm_with.empty()) {
+    CompareArgs second = args.compare;
+    second.base = args.confirm_with[0];
+    second.head = args.confirm_with[1];
+    auto round = read_reports(second);
+    if (!round.ok()) return fail(round.error());
+    result = report::confirm(std::move(result), report::evaluate_gate(round->first, round->second, policy),
+                             /*improvements_too=*/true);
+  }
   if (!args.confirm.empty() && !result.passed()) {
     const auto ids = report::suspects(result);
     if (!args.quiet) fmt::print(stderr, "velo gate: re-measuring {} suspected case(s) to confirm\n", ids.size());
@@ -119,6 +133,9 @@ void add_gate_command(CLI::App& app, Context& context) {
   cmd->add_option("--confirm", args->confirm,
                   "Scenario files: re-measure suspected regressions and keep only those the rerun confirms")
       ->expected(1, -1);
+  cmd->add_option("--confirm-with", args->confirm_with,
+                  "BASE2.json HEAD2.json from a second, interleaved round: keep a finding only if it shows there too")
+      ->expected(2);
   cmd->add_option("--format", args->format, "What to print on stdout")
       ->check(CLI::IsMember({"text", "markdown", "json"}))
       ->capture_default_str();

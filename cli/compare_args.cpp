@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "core/text.hpp"
 #include "report/gate.hpp"
 
 namespace velo::cli {
@@ -45,6 +48,25 @@ Expected<std::pair<report::Report, report::Report>> read_reports(const CompareAr
   auto head = report::read_report_file(args.head);
   if (!head.ok()) return head.error();
   return std::pair{std::move(*base), std::move(*head)};
+}
+
+Status check_metrics_exist(const std::vector<std::string>& metrics, const report::Report& base,
+                           const report::Report& head, std::string_view what) {
+  std::vector<std::string> known;
+  for (const auto* r : {&base, &head}) {
+    for (const auto& c : r->cases) {
+      for (const auto& m : c.metrics) {
+        if (std::find(known.begin(), known.end(), m.spec.name) == known.end()) known.push_back(m.spec.name);
+      }
+    }
+  }
+  for (const auto& name : metrics) {
+    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+    auto hint = closest_match(name, known);
+    return make_error(fmt::format("{}: no case in either report has a metric '{}'{}; metrics: {}", what, name,
+                                  hint ? fmt::format(" (did you mean '{}'?)", *hint) : "", join(known, ", ")));
+  }
+  return {};
 }
 
 }  // namespace velo::cli

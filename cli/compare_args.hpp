@@ -25,5 +25,9 @@ void add_compare_args(CLI::App& command, CompareArgs& args);
 Expected<report::CompareOptions> compare_options(const CompareArgs& args);
 // Reads both reports; the error names the file.
 Expected<std::pair<report::Report, report::Report>> read_reports(const CompareArgs& args);
+// Every name in `metrics` must be measured by some case of either report: a typo in
+// --metric (or a gate file's metrics) must not turn into a silently passing gate.
+Status check_metrics_exist(const std::vector<std::string>& metrics, const report::Report& base,
+                           const report::Report& head, std::string_view what);
 
 }  // namespace velo::cli

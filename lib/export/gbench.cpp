@@ -2,7 +2,20 @@
 
 #include <nlohmann/json.hpp>
 
+#include <variant>
+
 namespace velo::exporter {
+
+namespace {
+// Google Benchmark's "threads": the case's threads parameter when it has one.
+int threads_of(const Case& spec) {
+  const auto& values = spec.params.values();
+  const auto it = values.find("threads");
+  if (it == values.end()) return 1;
+  const auto* n = std::get_if<std::int64_t>(&it->second);
+  return n ? static_cast<int>(*n) : 1;
+}
+}  // namespace
 
 std::string gbench_json(const report::Report& report) {
   using nlohmann::json;
@@ -37,7 +50,7 @@ std::string gbench_json(const report::Report& report) {
                   {"run_name", c.spec.id},
                   {"run_type", run_type},
                   {"repetitions", n},
-                  {"threads", 1},
+                  {"threads", threads_of(c.spec)},
                   {"time_unit", "ns"}};
     };
     for (std::size_t r = 0; r < n; ++r) {

@@ -91,8 +91,9 @@ double relative_change(double base, double head);
 // compare (with min_change) and by the gate (with its regression threshold).
 Verdict judge(double delta, double p_adjusted, Better better, double alpha, double min_change);
 
-// Sentences naming what differs between the reports' machines, compilers, velo
-// versions and scenario contents (empty when they match).
+// Sentences naming what differs between the reports' machines, compilers, build
+// settings and scenario contents, and whether either run was interrupted (empty when
+// they match).
 std::vector<std::string> environment_differences(const Report& base, const Report& head);
 
 }  // namespace velo::report

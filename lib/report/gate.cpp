@@ -55,11 +55,12 @@ std::pair<double, std::string> GatePolicy::threshold(const std::string& case_id,
   for (const auto& rule : rules) {
     if (applies(rule) && !rule.pattern && rule.metric == metric) return {rule.max_regression, rule.origin};
   }
+  // The global level: the command line, then the gate file, then the scenario's [gate].
   if (cli_max_regression) return {*cli_max_regression, "--max-regression"};
+  if (max_regression) return {*max_regression, "gate file"};
   for (const auto& rule : rules) {
     if (applies(rule) && !rule.pattern && !rule.metric) return {rule.max_regression, rule.origin};
   }
-  if (max_regression) return {*max_regression, "gate file"};
   return {0.05, "default"};
 }
 
@@ -282,12 +283,14 @@ GateResult evaluate_gate(const Report& base, const Report& head, const GatePolic
       GateFinding finding{.id = cc.id, .metric = metric, .unit = mc->spec.unit, .base_median = mc->base.median,
                           .head_median = mc->head.median, .delta = mc->delta, .threshold = threshold,
                           .threshold_origin = origin, .p_adjusted = mc->p_adjusted};
+      // The same bar both ways: an improvement is reported when it is as large as a
+      // regression would have to be, so the summary lists changes the gate stands behind.
       const double floor = std::max(threshold, options.min_change);
-      const Verdict worse = judge(mc->delta, mc->p_adjusted, mc->spec.better, options.alpha, floor);
-      if (worse == Verdict::worse) {
+      const Verdict verdict = judge(mc->delta, mc->p_adjusted, mc->spec.better, options.alpha, floor);
+      if (verdict == Verdict::worse) {
         finding.kind = FindingKind::regression;
         regressions.push_back(finding);
-      } else if (mc->verdict == Verdict::better) {
+      } else if (verdict == Verdict::better) {
         finding.kind = FindingKind::improvement;
         improvements.push_back(finding);
       } else {
@@ -320,16 +323,19 @@ std::vector<std::string> suspects(const GateResult& result) {
   return ids;
 }
 
-GateResult confirm(GateResult first, const GateResult& rerun) {
+GateResult confirm(GateResult first, const GateResult& rerun, bool improvements_too) {
   auto agrees = [&](const GateFinding& f) {
     return std::any_of(rerun.findings.begin(), rerun.findings.end(), [&](const GateFinding& r) {
       return r.id == f.id && r.metric == f.metric && r.kind == f.kind;
     });
   };
   for (auto& f : first.findings) {
-    if ((f.kind == FindingKind::regression || f.kind == FindingKind::broke) && !agrees(f)) {
+    const bool checked = f.kind == FindingKind::regression || f.kind == FindingKind::broke ||
+                         (improvements_too && f.kind == FindingKind::improvement);
+    if (checked && !agrees(f)) {
       f.kind = FindingKind::unconfirmed;
-      f.reason = "not reproduced by the --confirm rerun";
+      f.reason = improvements_too ? "not reproduced by the second round (--confirm-with)"
+                                  : "not reproduced by the --confirm rerun";
     }
   }
   // Regressions first, then the rest in their original order.

@@ -2,7 +2,8 @@
 //
 // A regression is a change of a gated metric in its worse direction that is
 // significant after the multiple-comparison correction AND larger than the
-// threshold that applies to that case and metric. A case that was ok in BASE and
+// threshold that applies to that case and metric; an improvement is the same in the
+// better direction. A case that was ok in BASE and
 // failed or timed out in HEAD is a regression too. Thresholds, most specific first:
 //   1. a [[case]] rule whose pattern matches the case id and that names the metric
 //   2. a [[case]] rule whose pattern matches and names no metric
@@ -94,8 +95,10 @@ GateResult evaluate_gate(const Report& base, const Report& head, const GatePolic
 // Case ids a --confirm rerun should measure again: the regressions and broken cases.
 std::vector<std::string> suspects(const GateResult& result);
 
-// Keeps a regression only if `rerun` (BASE against the re-measured suspects) finds
-// the same case and metric regressed too; the others become `unconfirmed`.
-GateResult confirm(GateResult first, const GateResult& rerun);
+// Keeps a regression only if `rerun` finds the same case and metric regressed too;
+// the others become `unconfirmed`. `rerun` is either BASE against the re-measured
+// suspects (--confirm) or a whole second round of reports (--confirm-with), which
+// also confirms improvements (`improvements_too`).
+GateResult confirm(GateResult first, const GateResult& rerun, bool improvements_too = false);
 
 }  // namespace velo::report

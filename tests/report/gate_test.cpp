@@ -254,6 +254,35 @@ TEST_CASE("--confirm keeps only regressions the rerun reproduces", "[gate]") {
   CHECK(find(confirmed, "fluke", FindingKind::unconfirmed));
 }
 
+TEST_CASE("a second round confirms regressions and improvements alike", "[gate]") {
+  auto base = make_report({make_case("real", around(100)), make_case("fluke", around(100)),
+                           make_case("faster", around(100)), make_case("lucky", around(100))});
+  auto head = make_report({make_case("real", around(120)), make_case("fluke", around(120)),
+                           make_case("faster", around(80)), make_case("lucky", around(80))});
+  auto base2 = make_report({make_case("real", around(101)), make_case("fluke", around(100)),
+                            make_case("faster", around(100)), make_case("lucky", around(100))});
+  auto head2 = make_report({make_case("real", around(122)), make_case("fluke", around(101)),
+                            make_case("faster", around(79)), make_case("lucky", around(100))});
+  auto result = report::confirm(report::evaluate_gate(base, head, {}), report::evaluate_gate(base2, head2, {}),
+                                /*improvements_too=*/true);
+  CHECK(result.regressions() == 1);
+  CHECK(find(result, "real", FindingKind::regression));
+  CHECK(find(result, "fluke", FindingKind::unconfirmed));
+  CHECK(find(result, "faster", FindingKind::improvement));
+  CHECK(find(result, "lucky", FindingKind::unconfirmed));
+}
+
+TEST_CASE("an improvement must clear the same threshold as a regression", "[gate]") {
+  auto base = make_report({make_case("a", around(100))});
+  auto head = make_report({make_case("a", around(97))});  // significant, 3% better
+  auto result = report::evaluate_gate(base, head, {});
+  CHECK(result.findings.empty());
+  CHECK(result.unchanged == 1);
+  report::GatePolicy strict;
+  strict.cli_max_regression = 0.02;
+  CHECK(find(report::evaluate_gate(base, head, strict), "a", FindingKind::improvement));
+}
+
 TEST_CASE("a metric growing from zero is an unbounded regression", "[gate]") {
   CHECK(std::isinf(report::relative_change(0, 1)));
   CHECK(report::relative_change(0, 0) == 0);
@@ -276,6 +305,38 @@ TEST_CASE("gate Markdown lists regressions, then improvements, then the unchange
   CHECK(md.find("`fast`") > improvements);
   CHECK_THAT(md, Catch::Contains("1 unchanged"));
   CHECK_THAT(md, Catch::Contains("failed"));
+}
+
+TEST_CASE("global limits: --max-regression, then the gate file, then the scenario", "[gate]") {
+  report::GatePolicy policy;
+  REQUIRE(report::add_scenario_gate("counters", nlohmann::json::parse(R"({"max_regression": "12%"})"), policy).ok());
+  CHECK(policy.threshold("counters/a", "counters", "ns_per_op").first == Approx(0.12));
+  policy.max_regression = 0.06;  // the gate file's
+  CHECK(policy.threshold("counters/a", "counters", "ns_per_op").first == Approx(0.06));
+  CHECK(policy.threshold("counters/a", "counters", "ns_per_op").second == "gate file");
+  policy.cli_max_regression = 0.2;
+  CHECK(policy.threshold("counters/a", "counters", "ns_per_op").first == Approx(0.2));
+}
+
+TEST_CASE("benchstat export: B/op and allocs/op follow ns/op, only when measured", "[export]") {
+  auto r = make_report({make_case("counters/atomic/increments=10,threads=2", {10, 11})});
+  r.environment.logical_cpus = 2;
+  r.cases[0].details["iterations"] = {1000, 2000};
+  auto allocs = r.cases[0].metrics.front();
+  allocs.spec.name = "allocs_per_op";
+  allocs.samples = {0, 1};
+  auto bytes = allocs;
+  bytes.spec.name = "bytes_per_op";
+  bytes.samples = {0, 16};
+  r.cases[0].metrics.push_back(allocs);
+  r.cases[0].metrics.push_back(bytes);
+  r.cases.push_back(make_case("counters/mutex/increments=10,threads=2", {20, 21}));
+  const auto text = exporter::benchstat_text(r);
+  CHECK_THAT(text, Catch::Contains("BenchmarkCounters/atomic/increments=10/threads=2-2\t1000\t10 ns/op\t0 B/op\t"
+                                   "0 allocs/op\t100000000 ops/s\n"));
+  CHECK_THAT(text, Catch::Contains("\t11 ns/op\t16 B/op\t1 allocs/op\t"));
+  CHECK_THAT(text, Catch::Contains("BenchmarkCounters/mutex/increments=10/threads=2-2\t1\t20 ns/op\t50000000 ops/s\n"));
+  CHECK_THAT(text, !Catch::Contains("mutex/increments=10/threads=2-2\t1\t20 ns/op\t0"));
 }
 
 TEST_CASE("benchstat export: one Go benchmark line per repetition", "[export]") {
