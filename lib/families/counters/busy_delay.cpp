@@ -15,7 +15,9 @@ void spin(std::int64_t n) {
 BusyDelay::BusyDelay(std::int64_t delay_ns) {
   if (delay_ns <= 0) return;
   using Clock = std::chrono::steady_clock;
-  // Median of several trials, so one preemption does not skew the calibration.
+  // The fastest of several trials: preemption and frequency dips only ever make a
+  // trial slower, so the minimum is the machine's real rate (a median still moved
+  // by tens of percent on a loaded VM).
   constexpr std::int64_t kTrialSpins = 1 << 20;
   std::vector<double> ns_per_spin;
   for (int trial = 0; trial < 7; ++trial) {
@@ -24,8 +26,8 @@ BusyDelay::BusyDelay(std::int64_t delay_ns) {
     const double ns = std::chrono::duration<double, std::nano>(Clock::now() - start).count();
     ns_per_spin.push_back(ns / kTrialSpins);
   }
-  std::nth_element(ns_per_spin.begin(), ns_per_spin.begin() + 3, ns_per_spin.end());
-  spins_ = std::max<std::int64_t>(1, static_cast<std::int64_t>(delay_ns / ns_per_spin[3]));
+  const double fastest = *std::min_element(ns_per_spin.begin(), ns_per_spin.end());
+  spins_ = std::max<std::int64_t>(1, static_cast<std::int64_t>(delay_ns / fastest));
 }
 
 }  // namespace velo::counters
