@@ -16,85 +16,29 @@
 
 #include <nlohmann/json.hpp>
 
+#include "velo_process.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string env(const char* name) {
-  const char* value = std::getenv(name);
-  REQUIRE(value != nullptr);
-  return value;
-}
+using namespace clitest;
 
-std::string data(const std::string& name) { return env("VELO_TEST_DATA") + "/cli/" + name; }
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+std::string data(const std::string& name) { return test_data("cli", name); }
 
 fs::path scratch_dir() {
-  static const fs::path dir = [] {
-    fs::path d = fs::temp_directory_path() / ("velo-cli-test-" + std::to_string(::getpid()));
-    fs::create_directories(d);
-    return d;
-  }();
+  static const fs::path dir = make_scratch_dir("cli-test");
   return dir;
 }
 
-// Runs velo with `args`; stdout and stderr go to files. If `interrupt_after_line`
-// is set, SIGINT is sent once stderr holds that many lines.
+// Runs velo in the scratch directory; with `interrupt_after_lines`, SIGINT is sent
+// once stderr holds that many lines.
 Outcome velo(const std::vector<std::string>& args, int interrupt_after_lines = 0) {
-  const fs::path out = scratch_dir() / "stdout.txt";
-  const fs::path err = scratch_dir() / "stderr.txt";
-  const pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    const int out_fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int err_fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(out_fd, 1);
-    ::dup2(err_fd, 2);
-    ::chdir(scratch_dir().c_str());
-    std::vector<char*> argv;
-    static std::string bin = env("VELO_BIN");
-    argv.push_back(bin.data());
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execv(bin.c_str(), argv.data());
-    ::_exit(127);
-  }
-  if (interrupt_after_lines > 0) {
-    for (;;) {
-      const std::string text = slurp(err);
-      if (std::count(text.begin(), text.end(), '\n') >= interrupt_after_lines) break;
-      int status = 0;
-      if (::waitpid(pid, &status, WNOHANG) == pid) FAIL("velo finished before it could be interrupted");
-      ::usleep(20000);
-    }
-    ::kill(pid, SIGINT);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  Outcome outcome;
-  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  outcome.out = slurp(out);
-  outcome.err = slurp(err);
-  return outcome;
+  return run_velo(args, {.scratch = scratch_dir(), .chdir_to_scratch = true,
+                         .interrupt_after_lines = interrupt_after_lines});
 }
 
 nlohmann::json read_json(const fs::path& path) { return nlohmann::json::parse(slurp(path)); }
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 }  // namespace
 

@@ -22,31 +22,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include "velo_process.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string env(const char* name) {
-  const char* value = std::getenv(name);
-  REQUIRE(value != nullptr);
-  return value;
-}
+using namespace clitest;
 
-std::string data(const std::string& name) { return env("VELO_TEST_DATA") + "/gate/" + name; }
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string data(const std::string& name) { return test_data("gate", name); }
 
 fs::path scratch_dir() {
-  static const fs::path dir = [] {
-    fs::path d = fs::temp_directory_path() / ("velo-gate-test-" + std::to_string(::getpid()));
-    fs::create_directories(d);
-    return d;
-  }();
+  static const fs::path dir = make_scratch_dir("gate-test");
   return dir;
 }
 
@@ -54,49 +41,15 @@ fs::path scratch(const std::string& name) { return scratch_dir() / name; }
 
 void write(const fs::path& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
 // Runs the velo binary with `args`, stdout and stderr captured, no colour.
 Outcome velo(const std::vector<std::string>& args) {
-  const fs::path out = scratch("stdout.txt");
-  const fs::path err = scratch("stderr.txt");
-  const pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    const int out_fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int err_fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(out_fd, 1);
-    ::dup2(err_fd, 2);
-    ::setenv("NO_COLOR", "1", 1);
-    std::vector<char*> argv;
-    static std::string bin = env("VELO_BIN");
-    argv.push_back(bin.data());
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execv(bin.c_str(), argv.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  Outcome outcome;
-  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  outcome.out = slurp(out);
-  outcome.err = slurp(err);
-  return outcome;
+  return run_velo(args, {.scratch = scratch_dir(), .no_color = true});
 }
 
 Outcome gate(const std::string& base, const std::string& head, std::vector<std::string> extra = {}) {
   std::vector<std::string> args{"gate", data(base), data(head)};
   args.insert(args.end(), extra.begin(), extra.end());
   return velo(args);
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
 }
 
 std::size_t count_lines_matching(const std::string& text, const std::regex& pattern) {

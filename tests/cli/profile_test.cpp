@@ -22,69 +22,25 @@
 
 #include "profiler/folded.hpp"
 #include "profiler/profiler.hpp"
+#include "velo_process.hpp"
 
 namespace fs = std::filesystem;
 using velo::profiler::FoldedStacks;
 
 namespace {
 
-std::string env(const char* name) {
-  const char* value = std::getenv(name);
-  REQUIRE(value != nullptr);
-  return value;
-}
+using namespace clitest;
 
-std::string data(const std::string& name) { return env("VELO_TEST_DATA") + "/cli/" + name; }
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string data(const std::string& name) { return test_data("cli", name); }
 
 fs::path scratch_dir() {
-  static const fs::path dir = [] {
-    fs::path d = fs::temp_directory_path() / ("velo-profile-test-" + std::to_string(::getpid()));
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-  }();
+  static const fs::path dir = make_scratch_dir("profile-test");
   return dir;
 }
 
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
 // Runs velo with `args` in the scratch directory.
 Outcome run_velo(const std::vector<std::string>& args) {
-  const fs::path out = scratch_dir() / "stdout.txt";
-  const fs::path err = scratch_dir() / "stderr.txt";
-  const pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    const int out_fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int err_fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(out_fd, 1);
-    ::dup2(err_fd, 2);
-    if (::chdir(scratch_dir().c_str()) != 0) ::_exit(126);
-    static std::string bin = env("VELO_BIN");
-    std::vector<char*> argv{bin.data()};
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execv(bin.c_str(), argv.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), slurp(out), slurp(err)};
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
+  return clitest::run_velo(args, {.scratch = scratch_dir(), .chdir_to_scratch = true});
 }
 
 bool any_note_contains(const nlohmann::json& report, const std::string& needle) {
