@@ -2,9 +2,18 @@
 // hash table with a reader-writer spin lock per bucket, grown concurrently by
 // splitting segments; callers hold an accessor (write lock) or const_accessor
 // (read lock) on one element while they use it.
+//
+// Under ThreadSanitizer the map allocates with std::allocator instead of
+// tbb_allocator: tbb_allocator hands out memory from libtbbmalloc, which is not
+// instrumented, so TSan cannot see a node freed by erase() and reused by another
+// thread's insert() and reports the reuse as a race (a false positive that made
+// the TSan job flaky). Measured builds keep TBB's own allocator.
 #pragma once
 
 #include <tbb/concurrent_hash_map.h>
+
+#include <memory>
+#include <utility>
 
 #include "core/params.hpp"
 #include "families/map/plan.hpp"
@@ -35,7 +44,12 @@ class TbbHashMap {
   std::size_t size() const { return map_.size(); }
 
  private:
+#if defined(__SANITIZE_THREAD__)
+  using Map = tbb::concurrent_hash_map<Key, Value, tbb::tbb_hash_compare<Key>,
+                                       std::allocator<std::pair<const Key, Value>>>;
+#else
   using Map = tbb::concurrent_hash_map<Key, Value>;
+#endif
   Map map_;
 };
 
