@@ -8,18 +8,11 @@
 #include "families/family.hpp"
 #include "runner/measure.hpp"
 #include "scenario/scenario.hpp"
+#include "single_case.hpp"
 
 namespace velo {
 namespace {
 
-Case only_case(std::string_view toml) {
-  auto scenario = parse_scenario(toml, "measure_test.toml", registry());
-  REQUIRE(scenario);
-  auto cases = expand_cases({*scenario}, {}, registry());
-  REQUIRE(cases);
-  REQUIRE(cases->size() == 1);
-  return cases->front();
-}
 
 const report::MetricResult* find(const report::CaseResult& result, std::string_view name) {
   auto it = std::find_if(result.metrics.begin(), result.metrics.end(),
@@ -53,7 +46,7 @@ impl = "new_delete"
 )";
 
 TEST_CASE("every case gets allocs_per_op and bytes_per_op when counting is on") {
-  const auto result = measure_case(only_case(pool_new_delete));
+  const auto result = measure_case(testing::single_case(pool_new_delete));
   REQUIRE(result.status == report::CaseStatus::ok);
   REQUIRE(find(result, "ns_per_op"));
   REQUIRE(find(result, "cpu_ns_per_op"));
@@ -76,7 +69,7 @@ TEST_CASE("every case gets allocs_per_op and bytes_per_op when counting is on") 
 }
 
 TEST_CASE("code that does not allocate reports zero allocations per op") {
-  const auto result = measure_case(only_case(R"(
+  const auto result = measure_case(testing::single_case(R"(
 [scenario]
 name = "no_alloc"
 family = "counters"

@@ -15,6 +15,7 @@
 #include "runner/measure.hpp"
 #include "runner/profile_files.hpp"
 #include "runner/profile_request.hpp"
+#include "single_case.hpp"
 
 namespace velo {
 namespace {
@@ -155,7 +156,7 @@ TEST_CASE("ProfileFiles: no profiled case, no directory; an empty profile is a n
 }
 
 TEST_CASE("measure_case with a profile request samples the workload's threads", "[runner][profile]") {
-  auto scenario = parse_scenario(R"(
+  const Case spec = testing::single_case(R"(
 [scenario]
 name = "profiled"
 family = "counters"
@@ -169,15 +170,10 @@ increments = 10
 [[variant]]
 name = "atomic"
 impl = "atomic_fetch_add"
-)",
-                                 "profile_test.toml", registry());
-  REQUIRE(scenario);
-  auto cases = expand_cases({*scenario}, {}, registry());
-  REQUIRE(cases);
-  REQUIRE(cases->size() == 1);
+)");
 
   const report::CaseResult result =
-      measure_case(cases->front(), profiler::Options{.mode = profiler::Mode::cpu, .hz = 499});
+      measure_case(spec, profiler::Options{.mode = profiler::Mode::cpu, .hz = 499});
   INFO(result.reason);
   REQUIRE(result.status == report::CaseStatus::ok);
   if (!profiler::available()) {
@@ -205,7 +201,7 @@ impl = "atomic_fetch_add"
   CHECK(counters_frame);
 
   // Without a request nothing is sampled and nothing is said about profiling.
-  const report::CaseResult plain = measure_case(cases->front());
+  const report::CaseResult plain = measure_case(spec);
   REQUIRE(plain.status == report::CaseStatus::ok);
   CHECK_FALSE(plain.details.contains("profile"));
   CHECK(plain.details.value("notes", nlohmann::json::array()).dump().find("profiling") == std::string::npos);
@@ -216,7 +212,7 @@ impl = "atomic_fetch_add"
 namespace velo {
 
 TEST_CASE("a profile that cannot be taken leaves a note, and the case still runs", "[runner][profile]") {
-  auto scenario = parse_scenario(R"(
+  const Case spec = testing::single_case(R"(
 [scenario]
 name = "unprofilable"
 family = "counters"
@@ -230,17 +226,13 @@ increments = 10
 [[variant]]
 name = "atomic"
 impl = "atomic_fetch_add"
-)",
-                                 "profile_test.toml", registry());
-  REQUIRE(scenario);
-  auto cases = expand_cases({*scenario}, {}, registry());
-  REQUIRE(cases);
+)");
   // One session per process: holding one here makes the case's own creation fail
   // (without the profiler, creation always fails).
   auto blocker = profiler::Session::create({});
   REQUIRE(blocker.ok() == profiler::available());
 
-  const report::CaseResult result = measure_case(cases->front(), profiler::Options{});
+  const report::CaseResult result = measure_case(spec, profiler::Options{});
   REQUIRE(result.status == report::CaseStatus::ok);
   CHECK_FALSE(result.details.contains("profile"));
   REQUIRE(result.details.contains("notes"));
