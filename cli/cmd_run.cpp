@@ -22,6 +22,7 @@ struct RunArgs {
   std::string out = "velo-report.json";
   std::string filter;
   std::optional<int> repetitions;
+  std::optional<int> forks;
   std::string min_time, warmup, timeout;
   std::vector<std::string> params;
   std::string format = "table";
@@ -68,6 +69,7 @@ int run(const RunArgs& args) {
   Overrides overrides;
   overrides.params = args.params;
   overrides.repetitions = args.repetitions;
+  overrides.forks = args.forks;
   for (auto [text, option, target] : {std::tuple{&args.min_time, "--min-time", &overrides.min_time_s},
                                       std::tuple{&args.warmup, "--warmup", &overrides.warmup_s},
                                       std::tuple{&args.timeout, "--timeout", &overrides.timeout_s}}) {
@@ -117,6 +119,7 @@ int run(const RunArgs& args) {
   options.quiet = args.quiet;
   options.settings = {{"filter", args.filter}, {"param_overrides", args.params}};
   if (args.repetitions) options.settings["repetitions"] = *args.repetitions;
+  if (args.forks) options.settings["forks"] = *args.forks;
   if (overrides.min_time_s) options.settings["min_time_s"] = *overrides.min_time_s;
   if (overrides.warmup_s) options.settings["warmup_s"] = *overrides.warmup_s;
   if (overrides.timeout_s) options.settings["timeout_s"] = *overrides.timeout_s;
@@ -166,6 +169,10 @@ void add_run_command(CLI::App& app, Context& context) {
   cmd->add_option("-o,--out", args->out, "Where to write the JSON report")->capture_default_str();
   cmd->add_option("--filter", args->filter, "Only cases whose id matches this regular expression (ECMAScript)");
   cmd->add_option("--repetitions", args->repetitions, "Repetitions per case (overrides [run])")
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--forks", args->forks,
+                  "Spread each case's repetitions over up to N worker processes, measured in rounds across "
+                  "all cases (overrides [run]; see docs/gate.md)")
       ->check(CLI::Range(1, 100000));
   cmd->add_option("--min-time", args->min_time, "Minimum measured time per repetition, e.g. 50ms, 0.2s");
   cmd->add_option("--warmup", args->warmup, "Warm-up time before the first repetition, e.g. 20ms");

@@ -93,6 +93,7 @@ ojson case_to_json(const CaseResult& result) {
       {"params", params_to_json(spec.params)},
       {"run",
        {{"repetitions", spec.settings.repetitions},
+        {"forks", spec.settings.forks},
         {"min_time_s", spec.settings.min_time_s},
         {"warmup_s", spec.settings.warmup_s},
         {"timeout_s", spec.settings.timeout_s}}},
@@ -245,6 +246,8 @@ CaseResult read_case(JsonReader& in, const ojson& object, const std::string& pat
   if (const ojson* run = in.object(object, path, "run")) {
     const std::string run_path = child_path(path, "run");
     spec.settings.repetitions = narrow(in.integer(*run, run_path, "repetitions", 0, kIntMax));
+    // Reports written before forks existed ran every repetition in one process.
+    if (run->contains("forks")) spec.settings.forks = narrow(in.integer(*run, run_path, "forks", 1, kIntMax));
     spec.settings.min_time_s = in.number(*run, run_path, "min_time_s");
     spec.settings.warmup_s = in.number(*run, run_path, "warmup_s");
     spec.settings.timeout_s = in.number(*run, run_path, "timeout_s");

@@ -10,7 +10,7 @@
 
 namespace velo {
 
-Progress::Progress(int total_cases, Style style, std::FILE* out) : total_(total_cases), style_(style), out_(out) {}
+Progress::Progress(int total_units, Style style, std::FILE* out) : total_(total_units), style_(style), out_(out) {}
 
 Progress::Style Progress::style_for(std::FILE* out, bool quiet) {
   if (quiet) return Style::quiet;
@@ -35,9 +35,9 @@ double Progress::eta_seconds() const {
   return measured_seconds_ / measured_done_ * (total_ - index_);
 }
 
-void Progress::start_case(int index, const std::string& id) {
+void Progress::start_case(int index, const std::string& label) {
   index_ = index;
-  current_ = id;
+  current_ = label;
   case_started_ = Clock::now();
   if (style_ == Style::terminal) draw();
 }
@@ -56,13 +56,13 @@ void Progress::draw() {
   line_open_ = true;
 }
 
-void Progress::finish_case(const report::CaseResult& result) {
+void Progress::finish_case(const report::CaseResult& result, bool case_done) {
   const double seconds = std::chrono::duration<double>(Clock::now() - case_started_).count();
   if (result.status != report::CaseStatus::skipped) {
     ++measured_done_;
     measured_seconds_ += seconds;
   }
-  if (style_ == Style::quiet) return;
+  if (style_ == Style::quiet || !case_done) return;
   if (style_ == Style::terminal) {
     // Failures stay visible above the progress line; successes only update it.
     if (result.status == report::CaseStatus::failed || result.status == report::CaseStatus::timeout) {
@@ -71,8 +71,18 @@ void Progress::finish_case(const report::CaseResult& result) {
     }
     return;
   }
+  // A forked case's time is all its workers', not only the last one's.
+  const double case_seconds = result.spec.settings.forks > 1 && result.wall_seconds > 0 ? result.wall_seconds : seconds;
   fmt::print(out_, "[{}/{}] {}  {}  ({})\n", index_ + 1, total_, result.spec.id, case_outcome_text(result),
-             format_duration(seconds));
+             format_duration(case_seconds));
+  std::fflush(out_);
+}
+
+void Progress::finish_round(int round, int rounds) {
+  if (style_ != Style::lines) return;
+  const double elapsed = std::chrono::duration<double>(Clock::now() - started_).count();
+  fmt::print(out_, "round {}/{} of forks done ({} of {} workers, elapsed {})\n", round + 1, rounds, index_ + 1, total_,
+             format_duration(elapsed));
   std::fflush(out_);
 }
 

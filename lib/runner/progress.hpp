@@ -1,6 +1,7 @@
-// Progress on stderr. On a terminal: one line redrawn in place (case i of N, the
+// Progress on stderr. On a terminal: one line redrawn in place (unit i of N, the
 // current case, elapsed and ETA). Elsewhere (CI logs): one plain line per finished
-// case, so a log shows what ran even if the job is killed.
+// case, so a log shows what ran even if the job is killed. A unit is one worker:
+// a case measured in forks (runner/forks.hpp) takes one unit per fork.
 #pragma once
 
 #include <chrono>
@@ -14,13 +15,20 @@ namespace velo {
 class Progress {
  public:
   enum class Style { terminal, lines, quiet };
-  Progress(int total_cases, Style style, std::FILE* out = stderr);
+  Progress(int total_units, Style style, std::FILE* out = stderr);
 
   static Style style_for(std::FILE* out, bool quiet);
 
-  void start_case(int index, const std::string& id);  // index is 0-based
-  void tick();                                        // redraw (terminal only)
-  void finish_case(const report::CaseResult& result);
+  void start_case(int index, const std::string& label);  // index of the unit, 0-based
+  void tick();                                           // redraw (terminal only)
+  // The unit started last has ended; `result` is its case's result so far, shown
+  // once the case is done.
+  void finish_case(const report::CaseResult& result, bool case_done = true);
+  // Round `round` (0-based) of `rounds` of forks has ended: a line in CI logs, where
+  // cases only finish in the last round.
+  void finish_round(int round, int rounds);
+  // Units that will not run after all (the rest of a case that failed).
+  void forgo(int units) { total_ -= units; }
   void finish();
 
  private:

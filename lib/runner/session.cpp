@@ -1,10 +1,12 @@
 #include "runner/session.hpp"
 
+#include <fmt/format.h>
 #include <signal.h>
 #include <unistd.h>
 
-#include <atomic>
+#include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -12,6 +14,7 @@
 
 #include "core/build_info.hpp"
 #include "core/host.hpp"
+#include "runner/forks.hpp"
 #include "runner/measure.hpp"
 #include "runner/profile_files.hpp"
 #include "runner/progress.hpp"
@@ -87,7 +90,14 @@ SessionResult run_session(const std::vector<Case>& cases, std::vector<report::Sc
   report.scenarios = std::move(scenarios);
 
   InterruptGuard guard;
-  Progress progress(static_cast<int>(cases.size()), Progress::style_for(stderr, options.quiet));
+  // Round r measures fork r of every case that has that many (runner/forks.hpp);
+  // a skipped case takes one unit of progress, a case that fails stops early.
+  int rounds = 1, units = 0;
+  for (const Case& spec : cases) {
+    rounds = std::max(rounds, spec.settings.forks);
+    units += spec.skip_reason ? 1 : spec.settings.forks;
+  }
+  Progress progress(units, Progress::style_for(stderr, options.quiet));
   WorkerOptions worker;
   worker.executable = options.executable.empty() ? std::filesystem::read_symlink("/proc/self/exe").string()
                                                  : options.executable;
@@ -97,24 +107,8 @@ SessionResult run_session(const std::vector<Case>& cases, std::vector<report::Sc
 
   std::set<std::string> notes;
   ProfileFiles profile_files(options.profile_dir);
-  for (std::size_t i = 0; i < cases.size(); ++i) {
-    if (g_interrupted.load()) break;
-    const Case& spec = cases[i];
-    progress.start_case(static_cast<int>(i), spec.id);
-    const auto profile_entry = options.profiles.find(spec.scenario);
-    const std::optional<profiler::Options> profile =
-        profile_entry == options.profiles.end() ? std::nullopt : std::optional(profile_entry->second);
-    report::CaseResult result;
-    if (spec.skip_reason) {
-      result.spec = spec;
-      result.status = report::CaseStatus::skipped;
-      result.reason = *spec.skip_reason;
-    } else if (options.isolate) {
-      result = run_in_worker(spec, worker, profile);
-    } else {
-      result = measure_case(spec, profile);
-    }
-    if (g_interrupted.load()) break;  // a case cut short is not reported as measured
+  // A case's result is final once its last fork is in or one fork did not end ok.
+  auto finish = [&](report::CaseResult& result) {
     if (auto taken = profile_files.take(result); !taken.ok()) {
       outcome.profile_errors.push_back(taken.error().describe());
       result.details.erase("profile");  // its stacks are lost; stats without a file would mislead
@@ -125,7 +119,48 @@ SessionResult run_session(const std::vector<Case>& cases, std::vector<report::Sc
     if (result.status == report::CaseStatus::failed || result.status == report::CaseStatus::timeout) {
       outcome.any_failed = true;
     }
-    progress.finish_case(result);
+  };
+  std::vector<ForkedResult> forked;
+  for (const Case& spec : cases) forked.emplace_back(spec);
+  int unit = 0;
+  for (int round = 0; round < rounds && !g_interrupted.load(); ++round) {
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+      if (g_interrupted.load()) break;
+      const Case& spec = cases[i];
+      const int forks = spec.skip_reason ? 1 : spec.settings.forks;
+      if (round >= forks) continue;
+      if (forked[i].ended()) {  // failed or skipped itself in an earlier fork
+        progress.forgo(1);
+        continue;
+      }
+      progress.start_case(unit, forks > 1 ? fmt::format("{} (fork {}/{})", spec.id, round + 1, forks) : spec.id);
+      const auto profile_entry = options.profiles.find(spec.scenario);
+      const std::optional<profiler::Options> profile =
+          profile_entry == options.profiles.end() ? std::nullopt : std::optional(profile_entry->second);
+      report::CaseResult result;
+      if (spec.skip_reason) {
+        result.spec = spec;
+        result.status = report::CaseStatus::skipped;
+        result.reason = *spec.skip_reason;
+      } else if (options.isolate) {
+        result = run_in_worker(fork_spec(spec, round), worker, profile);
+      } else {
+        result = measure_case(fork_spec(spec, round), profile);
+      }
+      if (g_interrupted.load()) break;  // a fork cut short is not reported as measured
+      forked[i].add(std::move(result));
+      ++unit;
+      const bool done = forked[i].ended() || forked[i].forks_done() == forks;
+      progress.finish_case(forked[i].result(), done);
+    }
+    if (rounds > 1 && round + 1 < rounds && !g_interrupted.load()) progress.finish_round(round, rounds);
+  }
+  for (ForkedResult& one : forked) {
+    // Interrupted: the cases with at least one fork measured (report.complete says
+    // the run was cut short).
+    if (one.forks_done() == 0) continue;
+    report::CaseResult result = one.take();
+    finish(result);
     report.cases.push_back(std::move(result));
   }
   progress.finish();

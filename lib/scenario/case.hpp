@@ -15,7 +15,12 @@ struct RunSettings {
   int repetitions = 10;
   double min_time_s = 0.1;   // per repetition
   double warmup_s = 0.02;    // before the first repetition
-  double timeout_s = 60.0;   // per case, whole worker lifetime
+  double timeout_s = 60.0;   // per worker: a whole case, or one fork of it
+  // Worker processes the repetitions are spread over, one after another in rounds
+  // across all cases (runner/forks.hpp): process-level luck (thread placement,
+  // memory layout) and bursts of interference then vary between samples instead of
+  // shifting a whole case. Never more than repetitions.
+  int forks = 1;
   bool operator==(const RunSettings&) const = default;
 };
 

@@ -264,6 +264,7 @@ Expected<std::vector<Case>> expand_scenario(const Scenario& scenario, const std:
 
   RunSettings settings;
   if (scenario.repetitions) settings.repetitions = *scenario.repetitions;
+  if (scenario.forks) settings.forks = *scenario.forks;
   if (scenario.min_time_s) settings.min_time_s = *scenario.min_time_s;
   if (scenario.warmup_s) settings.warmup_s = *scenario.warmup_s;
   if (scenario.timeout_s) settings.timeout_s = *scenario.timeout_s;
@@ -331,6 +332,9 @@ Expected<std::vector<Case>> expand_cases(const std::vector<Scenario>& scenarios,
   if (overrides.repetitions && *overrides.repetitions < 1) {
     return make_error(fmt::format("--repetitions must be at least 1, got {}", *overrides.repetitions));
   }
+  if (overrides.forks && *overrides.forks < 1) {
+    return make_error(fmt::format("--forks must be at least 1, got {}", *overrides.forks));
+  }
   if (overrides.min_time_s && !(*overrides.min_time_s > 0)) return make_error("--min-time must be greater than zero");
   if (overrides.warmup_s && !(*overrides.warmup_s >= 0)) return make_error("--warmup must not be negative");
   if (overrides.timeout_s && !(*overrides.timeout_s > 0)) return make_error("--timeout must be greater than zero");
@@ -373,6 +377,9 @@ Expected<std::vector<Case>> expand_cases(const std::vector<Scenario>& scenarios,
     if (!cases) return cases.error();
     for (auto& c : *cases) {
       if (overrides.repetitions) c.settings.repetitions = *overrides.repetitions;
+      if (overrides.forks) c.settings.forks = *overrides.forks;
+      // "--forks 10" means "up to 10": a scenario with 5 repetitions gets 5 forks of one.
+      c.settings.forks = std::min(c.settings.forks, c.settings.repetitions);
       if (overrides.min_time_s) c.settings.min_time_s = *overrides.min_time_s;
       if (overrides.warmup_s) c.settings.warmup_s = *overrides.warmup_s;
       if (overrides.timeout_s) c.settings.timeout_s = *overrides.timeout_s;

@@ -196,17 +196,17 @@ Status Parser::read_run_table(const toml::table& root, Scenario& out) const {
   if (!table) return table.error();
   if (!*table) return {};
   const toml::table& run = **table;
-  if (auto s = check_keys(run, "[run]", {"repetitions", "min_time", "warmup", "timeout"}); !s) return s;
+  if (auto s = check_keys(run, "[run]", {"repetitions", "forks", "min_time", "warmup", "timeout"}); !s) return s;
 
-  auto repetitions = optional_integer(run, "repetitions", "[run]");
-  if (!repetitions) return repetitions.error();
-  if (*repetitions) {
-    const std::int64_t n = **repetitions;
+  for (auto [key, target] : {std::pair{"repetitions", &out.repetitions}, std::pair{"forks", &out.forks}}) {
+    auto value = optional_integer(run, key, "[run]");
+    if (!value) return value.error();
+    if (!*value) continue;
+    const std::int64_t n = **value;
     if (n < 1 || n > INT_MAX) {
-      return error_at(run.get("repetitions")->source(),
-                      fmt::format("'repetitions' in [run] must be at least 1, got {}", n));
+      return error_at(run.get(key)->source(), fmt::format("'{}' in [run] must be at least 1, got {}", key, n));
     }
-    out.repetitions = static_cast<int>(n);
+    *target = static_cast<int>(n);
   }
   auto min_time = optional_duration(run, "min_time", /*zero_allowed=*/false);
   if (!min_time) return min_time.error();

@@ -42,7 +42,7 @@ struct Scenario {
   std::string path;      // as given, or "<builtin>/quick/counters.toml"
   std::string content;   // the file's bytes (its content_hash() goes into reports)
   std::string name, family, description;
-  std::optional<int> repetitions;                               // [run], unset = default
+  std::optional<int> repetitions, forks;                        // [run], unset = default
   std::optional<double> min_time_s, warmup_s, timeout_s;
   std::vector<std::pair<std::string, std::vector<ParamValue>>> params;  // [params], file order
   std::vector<VariantDef> variants;
@@ -63,7 +63,7 @@ Expected<std::vector<Scenario>> load_builtin_quick_suite(const Registry& registr
 
 struct Overrides {
   std::vector<std::string> params;   // "KEY=VALUE" from --param, repeatable, in order
-  std::optional<int> repetitions;
+  std::optional<int> repetitions, forks;
   std::optional<double> min_time_s, warmup_s, timeout_s;
 };
 

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -112,6 +113,29 @@ TEST_CASE("velo run writes a complete report and prints the table", "[cli]") {
   CHECK(json["cases"][0]["id"] == "counters/atomic/increments=10,threads=1");
   CHECK(json["scenarios"][0]["content_hash"].get<std::string>().rfind("fnv1a64:", 0) == 0);
   CHECK_FALSE(json["environment"]["kernel"].get<std::string>().empty());
+}
+
+TEST_CASE("--forks spreads repetitions over worker processes, one progress line per case", "[cli]") {
+  const fs::path report = scratch_dir() / "forks.json";
+  auto run = velo({"run", data("counters-small.toml"), "--out", report.string(), "--repetitions", "3", "--forks", "2"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const auto json = read_json(report);
+  CHECK(json["settings"]["forks"] == 2);
+  REQUIRE(json["cases"].size() == 4);
+  for (const auto& c : json["cases"]) {
+    CHECK(c["run"]["repetitions"] == 3);
+    CHECK(c["run"]["forks"] == 2);
+    CHECK(c["details"]["fork_repetitions"] == nlohmann::json::array({2, 1}));
+    CHECK(c["metrics"]["ns_per_op"]["samples"].size() == 3);
+  }
+  // Without a terminal: a line per finished round and per finished case (the last
+  // of 8 workers is [8/8]), and "report written".
+  CHECK(std::count(run.err.begin(), run.err.end(), '\n') == 6);
+  CHECK(contains(run.err, "round 1/2 of forks done (4 of 8 workers"));
+  CHECK(contains(run.err, "[8/8]"));
+  auto zero = velo({"run", data("counters-small.toml"), "--out", report.string(), "--forks", "0"});
+  CHECK(zero.exit_code == 2);
 }
 
 TEST_CASE("output formats on stdout", "[cli]") {

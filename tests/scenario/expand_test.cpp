@@ -209,6 +209,28 @@ impl = "mutex"
   CHECK(cases[0].settings == velo::RunSettings{.repetitions = 2, .min_time_s = 0.5, .warmup_s = 1, .timeout_s = 9});
 }
 
+TEST_CASE("forks come from [run] or --forks and never exceed the repetitions", "[scenario][expand]") {
+  const Scenario forked = parse_ok(R"([scenario]
+name = "forked"
+family = "counters"
+[run]
+repetitions = 6
+forks = 3
+[[variant]]
+name = "a"
+impl = "mutex"
+)");
+  CHECK(expand({forked})[0].settings.forks == 3);
+  CHECK(expand({counters_scenario()})[0].settings.forks == 1);
+  Overrides overrides;
+  overrides.forks = 10;  // "up to 10": six repetitions make six forks of one
+  CHECK(expand({forked}, overrides)[0].settings.forks == 6);
+  overrides.repetitions = 20;
+  CHECK(expand({forked}, overrides)[0].settings.forks == 10);
+  overrides.forks = 0;
+  CHECK(expand_fails({forked}, overrides).message == "--forks must be at least 1, got 0");
+}
+
 TEST_CASE("bad setting overrides are refused", "[scenario][expand][errors]") {
   Overrides overrides;
   overrides.repetitions = 0;

@@ -74,6 +74,7 @@ max_regression = 0.05
   CHECK(s.family == "counters");
   CHECK(s.description == "a study");
   CHECK(s.repetitions == 7);
+  CHECK_FALSE(s.forks);
   CHECK(s.min_time_s == Approx(0.05));
   CHECK(s.warmup_s == 0.0);
   CHECK(s.timeout_s == Approx(120.0));
@@ -232,6 +233,8 @@ TEST_CASE("durations need a unit and repetitions must be positive", "[scenario][
               "'min_time' in [run] must be a duration string such as \"100ms\" or \"0.5s\", got boolean", 5, 12);
   check_error(parse_fails(counters("[run]\nrepetitions = 0\n")), "'repetitions' in [run] must be at least 1, got 0",
               5, 15);
+  CHECK(parse_ok(counters("[run]\nforks = 3\n[[variant]]\nname = \"a\"\nimpl = \"mutex\"\n")).forks == 3);
+  check_error(parse_fails(counters("[run]\nforks = -2\n")), "'forks' in [run] must be at least 1, got -2", 5, 9);
 }
 
 TEST_CASE("[scenario] needs a name and a known family", "[scenario][parse][errors]") {
