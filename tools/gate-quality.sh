@@ -3,9 +3,10 @@
 #
 #   A/A: the built-in quick suite measured with the same binary in two rounds,
 #        PAIRS times. Every (case, metric) the gate flags (regression, improvement or
-#        broken case) is a false alarm. Two figures: one round gated alone
-#        (`velo gate base1 head1`), and the first round confirmed by the second
-#        (`--confirm-with base2 head2`). Rounds are interleaved base, head, base, head
+#        broken case) is a false alarm. Two figures: each round gated alone
+#        (`velo gate base1 head1` and `velo gate base2 head2`: two comparisons per
+#        pair), and the first round confirmed by the second (`--confirm-with base2
+#        head2`). Rounds are interleaved base, head, base, head
 #        (ABAB, as the CI example); ORDER=abba runs the second round in reverse, which
 #        cancels a steady drift but lets a burst of load in the middle hit both head
 #        runs (docs/gate.md has both measured; ABAB did better here).
@@ -18,6 +19,8 @@
 # environment: REPS     repetitions per case in the A/A runs (default 10, as docs/gate.md
 #                       advises; the quick suite's own 5 give a test that, corrected
 #                       across ~130 cases, can never flag anything)
+#              FORKS    worker processes each case's repetitions are spread over, in
+#                       both halves (velo run --forks; default 1)
 #              AB_REPS  repetitions per A/B run (default 10)
 #              AB_PAIRS pairs for A/B (default PAIRS; A/B pairs take seconds, A/A minutes)
 #              ORDER    abab (default) or abba: the order of the second round
@@ -30,6 +33,7 @@ pairs=${1:-10}
 velo=${2:-build/cli/velo}
 reps=${REPS:-10}
 ab_reps=${AB_REPS:-10}
+forks=${FORKS:-1}
 ab_pairs=${AB_PAIRS:-$pairs}
 order=${ORDER:-abab}
 metric=${METRIC:-ns_per_op}
@@ -68,18 +72,22 @@ measured_delta() {
 per100() { python3 -c "print('%.2f' % (100 * $1 / max(1, $2)))"; }
 
 if [[ -z "${SKIP_AA:-}" ]]; then
-  echo "A/A: the built-in quick suite at $reps repetitions, $pairs pairs of two rounds ($order)" >&2
+  echo "A/A: the built-in quick suite at $reps repetitions in $forks forks, $pairs pairs of two rounds ($order)" >&2
   one_flags=0; one_failing=0; one_comparisons=0; two_flags=0; two_failing=0; two_comparisons=0
-  aa_base() { "$velo" run --quiet --repetitions "$reps" --format json --out "$work/a$round.json" >/dev/null; }
-  aa_head() { "$velo" run --quiet --repetitions "$reps" --format json --out "$work/b$round.json" >/dev/null; }
+  aa_run() { "$velo" run --quiet --repetitions "$reps" --forks "$forks" --format json --out "$1" >/dev/null; }
+  aa_base() { aa_run "$work/a$round.json"; }
+  aa_head() { aa_run "$work/b$round.json"; }
   for i in $(seq "$pairs"); do
     for round in 1 2; do run_round "$round" aa_base aa_head; done
-    "$velo" gate "$work/a1.json" "$work/b1.json" --format json >"$work/one.json" || true
     "$velo" gate "$work/a1.json" "$work/b1.json" --confirm-with "$work/a2.json" "$work/b2.json" \
       --format json >"$work/two.json" || true
-    read -r n f c ratio ids < <(gate_figures "$work/one.json")
-    one_flags=$((one_flags + n)); one_failing=$((one_failing + f)); one_comparisons=$((one_comparisons + c))
-    echo "  pair $i, one round: $n flagged ($f failing) of $c; geomean head/base $ratio; $ids" >&2
+    # Each round gated alone is an A/A comparison of its own: two per pair.
+    for round in 1 2; do
+      "$velo" gate "$work/a$round.json" "$work/b$round.json" --format json >"$work/one.json" || true
+      read -r n f c ratio ids < <(gate_figures "$work/one.json")
+      one_flags=$((one_flags + n)); one_failing=$((one_failing + f)); one_comparisons=$((one_comparisons + c))
+      echo "  pair $i, round $round alone: $n flagged ($f failing) of $c; geomean head/base $ratio; $ids" >&2
+    done
     read -r n f c ratio ids < <(gate_figures "$work/two.json")
     two_flags=$((two_flags + n)); two_failing=$((two_failing + f)); two_comparisons=$((two_comparisons + c))
     echo "  pair $i, confirmed by round 2: $n flagged ($f failing) of $c; $ids ($(elapsed))" >&2
@@ -103,7 +111,7 @@ name = "atomic"
 impl = "atomic_fetch_add"
 TOML
 ab_run() {  # ab_run OUT INCREMENTS: one report whose case id says increments=200
-  "$velo" run "$scenario" --quiet --format json --out "$1" --param "increments=$2" >/dev/null
+  "$velo" run "$scenario" --quiet --forks "$forks" --format json --out "$1" --param "increments=$2" >/dev/null
   # The extra work stands in for slower code: give HEAD's case the base case's id.
   sed -i "s/increments=$2\b/increments=200/g" "$1"
 }
@@ -133,13 +141,13 @@ fi
 
 echo "velo gate quality: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), load average $(cut -d' ' -f1-3 /proc/loadavg), $(elapsed)"
 if [[ -z "${SKIP_AA:-}" ]]; then
-  echo "A/A ($reps reps, defaults, $order), one round:       $one_flags flagged of $one_comparisons comparisons" \
+  echo "A/A ($reps reps in $forks forks, defaults, $order), one round:       $one_flags flagged of $one_comparisons comparisons" \
        "($(per100 "$one_flags" "$one_comparisons") per 100), $one_failing failing the gate ($(per100 "$one_failing" "$one_comparisons") per 100)"
-  echo "A/A ($reps reps, defaults, $order), --confirm-with: $two_flags flagged of $two_comparisons comparisons" \
+  echo "A/A ($reps reps in $forks forks, defaults, $order), --confirm-with: $two_flags flagged of $two_comparisons comparisons" \
        "($(per100 "$two_flags" "$two_comparisons") per 100), $two_failing failing the gate ($(per100 "$two_failing" "$two_comparisons") per 100)"
 fi
 if [[ -z "${SKIP_AB:-}" ]]; then
-  echo "A/B on $metric:"
+  echo "A/B on $metric, $ab_reps reps in $forks forks:"
   echo "A/B +5%  (measured min/mean/max $ab5_delta):  caught of $ab_pairs: one round $ab5_one3 at 3%, $ab5_one5 at 5%;" \
        "--confirm-with $ab5_two3 at 3%, $ab5_two5 at 5%"
   echo "A/B +10% (measured min/mean/max $ab10_delta): caught of $ab_pairs: one round $ab10_one3 at 3%, $ab10_one5 at 5%;" \

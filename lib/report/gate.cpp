@@ -256,10 +256,27 @@ int GateResult::regressions() const {
   }));
 }
 
+std::optional<std::string> single_process_warning(const Report& base, const Report& head) {
+  int single = 0, measured = 0;
+  for (const Report* report : {&base, &head}) {
+    for (const auto& c : report->cases) {
+      if (c.status != CaseStatus::ok || c.spec.settings.repetitions < 2) continue;
+      ++measured;
+      if (c.spec.settings.forks == 1) ++single;
+    }
+  }
+  if (single == 0) return std::nullopt;
+  return fmt::format("{} of {} measured cases ran all their repetitions in one worker process (forks = 1): the test "
+                     "cannot see how results vary from one process to the next and will flag that variation as "
+                     "change; measure gated runs with `velo run --forks 10` (docs/gate.md, \"Forks\")",
+                     single, measured);
+}
+
 GateResult evaluate_gate(const Report& base, const Report& head, const GatePolicy& policy) {
   GateResult result;
   CompareOptions options = policy.compare;
   result.comparison = compare_reports(base, head, options);
+  if (auto warning = single_process_warning(base, head)) result.comparison.warnings.push_back(std::move(*warning));
   const auto gated = policy.gated_metrics();
   std::vector<GateFinding> regressions, improvements, others;
   for (const auto& cc : result.comparison.cases) {

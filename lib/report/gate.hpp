@@ -90,7 +90,13 @@ struct GateResult {
   int regressions() const;
 };
 
+// Evaluates the gate; its comparison's warnings include single_process_warning().
 GateResult evaluate_gate(const Report& base, const Report& head, const GatePolicy& policy);
+
+// A warning when cases of either report ran every repetition in one worker process
+// (forks = 1): samples that share one process's luck make the gate flag noise
+// (runner/forks.hpp, docs/gate.md).
+std::optional<std::string> single_process_warning(const Report& base, const Report& head);
 
 // Case ids a --confirm rerun should measure again: the regressions and broken cases.
 std::vector<std::string> suspects(const GateResult& result);

@@ -79,6 +79,21 @@ TEST_CASE("identical reports pass with everything unchanged", "[gate]") {
   CHECK(cmp.geomeans[0].ratio == Approx(1.0));
 }
 
+TEST_CASE("the gate warns when cases ran every repetition in one process", "[gate]") {
+  auto single = make_report({make_case("a", around(100)), make_case("b", around(200))});
+  auto result = report::evaluate_gate(single, single, {});
+  REQUIRE(result.comparison.warnings.size() == 1);
+  CHECK(result.comparison.warnings[0].starts_with("4 of 4 measured cases ran all their repetitions in one worker"));
+  CHECK(result.passed());  // a warning, not a verdict
+
+  auto forked = single;
+  for (auto& c : forked.cases) c.spec.settings.forks = 10;
+  CHECK(report::evaluate_gate(forked, forked, {}).comparison.warnings.empty());
+  // One repetition per case has no within-process spread to mistake for precision.
+  for (auto& c : single.cases) c.spec.settings.repetitions = 1;
+  CHECK_FALSE(report::single_process_warning(single, single));
+}
+
 TEST_CASE("a significant 10% slowdown fails a 5% gate; improvements pass", "[gate]") {
   auto base = make_report({make_case("slow", around(100)), make_case("fast", around(100)), make_case("same", around(100))});
   auto head = make_report({make_case("slow", around(110)), make_case("fast", around(80)), make_case("same", around(100.1))});
