@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <memory>
 #include <regex>
 
 #include "cli/commands.hpp"
@@ -35,7 +37,35 @@ struct RunArgs {
   bool profile_thread_root = false;
   bool no_profile = false;
   std::string profile_dir = "velo-profiles";
+  std::string baseline_velo;  // --baseline-velo: measure with that build too, interleaved
+  std::string baseline_out = "velo-baseline.json";
 };
+
+// The version and commit another velo build reports (`PATH --version` prints
+// "velo 0.1.0 (93b2d7eb5136)"), which also checks that PATH is a velo at all.
+Expected<report::Provenance> baseline_provenance(const std::string& path) {
+  std::string quoted = "'";
+  for (char c : path) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  quoted += "'";
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen((quoted + " --version 2>/dev/null").c_str(), "r"), ::pclose);
+  std::string out;
+  if (pipe) {
+    char buffer[256];
+    while (std::fgets(buffer, sizeof buffer, pipe.get())) out += buffer;
+  }
+  const int status = pipe ? ::pclose(pipe.release()) : -1;
+  static const std::regex version(R"(^velo (\S+) \((\S+)\)\s*$)");
+  std::smatch match;
+  if (status != 0 || !std::regex_match(out, match, version)) {
+    return make_error(fmt::format("--baseline-velo {}: expected a velo binary, but `{} --version` did not print "
+                                  "\"velo VERSION (COMMIT)\"",
+                                  path, path));
+  }
+  report::Provenance provenance;
+  provenance.velo_version = match[1];
+  provenance.velo_commit = match[2];
+  return provenance;
+}
 
 ProfileOverrides profile_overrides(const RunArgs& args) {
   ProfileOverrides overrides;
@@ -133,7 +163,38 @@ int run(const RunArgs& args) {
     for (const auto& [name, profile] : options.profiles) profiled[name] = profile_request_to_json(profile);
     options.settings["profile"] = {{"dir", args.profile_dir}, {"scenarios", std::move(profiled)}};
   }
+  std::optional<report::Provenance> baseline_build;
+  if (!args.baseline_velo.empty()) {
+    // Both builds' workers are needed, and profiling both sides into one directory
+    // would mix their stacks: profile in a separate pass.
+    const char* conflict = args.no_isolate ? "--no-isolate" : !options.profiles.empty() ? "profiling" : nullptr;
+    if (conflict) {
+      print_error(fmt::format("--baseline-velo cannot be combined with {}", conflict));
+      return exit_code::bad_input;
+    }
+    auto build = baseline_provenance(args.baseline_velo);
+    if (!build.ok()) {
+      print_error(build.error().describe());
+      return exit_code::bad_input;
+    }
+    baseline_build = *build;
+    options.baseline_executable = args.baseline_velo;
+    options.settings["baseline_velo"] = args.baseline_velo;
+  }
   SessionResult session = run_session(cases, std::move(records), options);
+  if (session.baseline) {
+    session.baseline->provenance.velo_version = baseline_build->velo_version;
+    session.baseline->provenance.velo_commit = baseline_build->velo_commit;
+    // The directory's git state describes this build's checkout, not the other's.
+    session.baseline->provenance.git_commit.reset();
+    session.baseline->provenance.git_dirty.reset();
+    const std::string text = report::to_json_text(*session.baseline);
+    if (auto written = write_file_atomically(args.baseline_out, text); !written.ok()) {
+      print_error(written.error().describe());
+      return exit_code::bad_input;
+    }
+    if (!args.quiet) fmt::print(stderr, "baseline report written to {}\n", args.baseline_out);
+  }
 
   // The report is written even when interrupted (marked incomplete), never half-written.
   if (auto written = write_file_atomically(args.out, report::to_json_text(session.report)); !written.ok()) {
@@ -199,6 +260,10 @@ void add_run_command(CLI::App& app, Context& context) {
                                     "Put each thread's name as the root frame of its stacks (implies --profile)");
   cmd->add_option("--profile-dir", args->profile_dir, "Where the folded stacks of a profiled run go")
       ->capture_default_str();
+  cmd->add_option("--baseline-velo", args->baseline_velo,
+                  "Another velo build (e.g. the base commit's): measure every fork with it too, interleaved with "
+                  "this build, and write its report to --baseline-out (see docs/gate.md)");
+  cmd->add_option("--baseline-out", args->baseline_out, "Where --baseline-velo's report goes")->capture_default_str();
   cmd->add_flag("--no-profile", args->no_profile, "Profile nothing, whatever the scenarios' [profile] tables say")
       ->excludes(profile)
       ->excludes(hz)

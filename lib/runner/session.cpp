@@ -104,11 +104,14 @@ SessionResult run_session(const std::vector<Case>& cases, std::vector<report::Sc
   worker.settings = options.settings;
   worker.interrupted = &g_interrupted;
   worker.tick = [&progress] { progress.tick(); };
+  const bool paired = !options.baseline_executable.empty();
+  WorkerOptions baseline_worker = worker;
+  baseline_worker.executable = options.baseline_executable;
 
-  std::set<std::string> notes;
+  std::set<std::string> notes, baseline_notes;
   ProfileFiles profile_files(options.profile_dir);
   // A case's result is final once its last fork is in or one fork did not end ok.
-  auto finish = [&](report::CaseResult& result) {
+  auto finish = [&](report::CaseResult& result, std::set<std::string>& notes) {
     if (auto taken = profile_files.take(result); !taken.ok()) {
       outcome.profile_errors.push_back(taken.error().describe());
       result.details.erase("profile");  // its stacks are lost; stats without a file would mislead
@@ -116,12 +119,12 @@ SessionResult run_session(const std::vector<Case>& cases, std::vector<report::Sc
     if (result.details.contains("notes")) {
       for (const auto& note : result.details["notes"]) notes.insert(note.get<std::string>());
     }
-    if (result.status == report::CaseStatus::failed || result.status == report::CaseStatus::timeout) {
-      outcome.any_failed = true;
-    }
   };
-  std::vector<ForkedResult> forked;
-  for (const Case& spec : cases) forked.emplace_back(spec);
+  std::vector<ForkedResult> forked, baseline_forked;
+  for (const Case& spec : cases) {
+    forked.emplace_back(spec);
+    baseline_forked.emplace_back(spec);
+  }
   int unit = 0;
   for (int round = 0; round < rounds && !g_interrupted.load(); ++round) {
     for (std::size_t i = 0; i < cases.size(); ++i) {
@@ -129,39 +132,66 @@ SessionResult run_session(const std::vector<Case>& cases, std::vector<report::Sc
       const Case& spec = cases[i];
       const int forks = spec.skip_reason ? 1 : spec.settings.forks;
       if (round >= forks) continue;
-      if (forked[i].ended()) {  // failed or skipped itself in an earlier fork
+      // Failed or skipped itself in an earlier fork (on either side when paired).
+      if (forked[i].ended() || (paired && baseline_forked[i].ended())) {
         progress.forgo(1);
         continue;
       }
-      progress.start_case(unit, forks > 1 ? fmt::format("{} (fork {}/{})", spec.id, round + 1, forks) : spec.id);
+      progress.start_case(unit, forks > 1 || paired ? fmt::format("{} (fork {}/{}{})", spec.id, round + 1, forks,
+                                                                  paired ? ", both builds" : "")
+                                                      : spec.id);
       const auto profile_entry = options.profiles.find(spec.scenario);
       const std::optional<profiler::Options> profile =
           profile_entry == options.profiles.end() ? std::nullopt : std::optional(profile_entry->second);
-      report::CaseResult result;
-      if (spec.skip_reason) {
-        result.spec = spec;
-        result.status = report::CaseStatus::skipped;
-        result.reason = *spec.skip_reason;
-      } else if (options.isolate) {
-        result = run_in_worker(fork_spec(spec, round), worker, profile);
-      } else {
-        result = measure_case(fork_spec(spec, round), profile);
-      }
+      auto measure = [&](const WorkerOptions& side) {
+        report::CaseResult result;
+        if (spec.skip_reason) {
+          result.spec = spec;
+          result.status = report::CaseStatus::skipped;
+          result.reason = *spec.skip_reason;
+        } else if (options.isolate) {
+          result = run_in_worker(fork_spec(spec, round), side, profile);
+        } else {
+          result = measure_case(fork_spec(spec, round), profile);
+        }
+        return result;
+      };
+      // Paired: both builds measure the same fork back to back, which goes first
+      // alternating, so interference lasting seconds hits both sides alike
+      // (randomized multiple interleaved trials, Abedi and Brecht, ICPE 2017).
+      const bool baseline_first = paired && (round + i) % 2 == 0;
+      report::CaseResult baseline_result;
+      if (baseline_first) baseline_result = measure(baseline_worker);
+      report::CaseResult result = g_interrupted.load() ? report::CaseResult{} : measure(worker);
+      if (paired && !baseline_first && !g_interrupted.load()) baseline_result = measure(baseline_worker);
       if (g_interrupted.load()) break;  // a fork cut short is not reported as measured
       forked[i].add(std::move(result));
+      if (paired) baseline_forked[i].add(std::move(baseline_result));
       ++unit;
       const bool done = forked[i].ended() || forked[i].forks_done() == forks;
       progress.finish_case(forked[i].result(), done);
     }
     if (rounds > 1 && round + 1 < rounds && !g_interrupted.load()) progress.finish_round(round, rounds);
   }
+  // Interrupted: the cases with at least one fork measured (report.complete says
+  // the run was cut short).
   for (ForkedResult& one : forked) {
-    // Interrupted: the cases with at least one fork measured (report.complete says
-    // the run was cut short).
     if (one.forks_done() == 0) continue;
     report::CaseResult result = one.take();
-    finish(result);
+    finish(result, notes);
+    if (result.status == report::CaseStatus::failed || result.status == report::CaseStatus::timeout) {
+      outcome.any_failed = true;
+    }
     report.cases.push_back(std::move(result));
+  }
+  if (paired) {
+    report::Report& baseline = outcome.baseline.emplace();
+    for (ForkedResult& one : baseline_forked) {
+      if (one.forks_done() == 0) continue;
+      report::CaseResult result = one.take();
+      finish(result, baseline_notes);
+      baseline.cases.push_back(std::move(result));
+    }
   }
   progress.finish();
   if (auto merged = profile_files.write_merged(); !merged.ok()) {
@@ -173,6 +203,19 @@ SessionResult run_session(const std::vector<Case>& cases, std::vector<report::Sc
   report.complete = !outcome.interrupted;
   report.finished_at = iso8601_utc_now();
   report.notes.assign(notes.begin(), notes.end());
+  if (outcome.baseline) {
+    // The same run as seen by the other build: its own cases and notes, and the
+    // provenance of that build (velo_version and velo_commit from the caller).
+    report::Report& baseline = *outcome.baseline;
+    baseline.started_at = report.started_at;
+    baseline.finished_at = report.finished_at;
+    baseline.complete = report.complete;
+    baseline.provenance = report.provenance;
+    baseline.environment = report.environment;
+    baseline.settings = report.settings;
+    baseline.scenarios = report.scenarios;
+    baseline.notes.assign(baseline_notes.begin(), baseline_notes.end());
+  }
   for (auto& note : profile_files.notes()) report.notes.push_back(std::move(note));
   if (!options.isolate) {
     report.notes.push_back("run with --no-isolate: cases shared one process, timeouts were not enforced and "

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,10 @@ struct SessionOptions {
   // cases of scenarios not listed are not profiled.
   std::map<std::string, profiler::Options> profiles;
   std::string profile_dir = "velo-profiles";  // folded files (runner/profile_files.hpp)
+  // Another velo build (e.g. the base commit's). Set: every fork of every case is
+  // measured twice, back to back, by that build's worker and by this one's, which
+  // goes first alternating; its results form SessionResult::baseline. Needs isolate.
+  std::string baseline_executable;
 };
 
 struct SessionResult {
@@ -29,6 +34,9 @@ struct SessionResult {
   bool any_failed = false;   // a case failed or timed out
   int profiled_cases = 0;    // cases whose folded file was written to profile_dir
   std::vector<std::string> profile_errors;  // folded files that could not be written
+  // With SessionOptions::baseline_executable: the other build's report of the same
+  // run (its provenance is this build's until the caller sets it).
+  std::optional<report::Report> baseline;
 };
 
 SessionResult run_session(const std::vector<Case>& cases, std::vector<report::ScenarioRecord> scenarios,

@@ -138,6 +138,54 @@ TEST_CASE("--forks spreads repetitions over worker processes, one progress line 
   CHECK(zero.exit_code == 2);
 }
 
+TEST_CASE("--baseline-velo measures every fork with both builds and writes both reports", "[cli]") {
+  const fs::path head = scratch_dir() / "paired-head.json";
+  const fs::path base = scratch_dir() / "paired-base.json";
+  // The same binary stands in for the base commit's build.
+  auto run = velo({"run", data("counters-small.toml"), "--out", head.string(), "--repetitions", "2", "--forks", "2",
+                   "--filter", "atomic", "--baseline-velo", env("VELO_BIN"), "--baseline-out", base.string()});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK(contains(run.err, "baseline report written to"));
+  for (const auto& path : {head, base}) {
+    const auto json = read_json(path);
+    INFO(path);
+    CHECK(json["complete"] == true);
+    CHECK(json["settings"]["baseline_velo"] == env("VELO_BIN"));
+    REQUIRE(json["cases"].size() == 2);
+    for (const auto& c : json["cases"]) {
+      CHECK(c["status"] == "ok");
+      CHECK(c["metrics"]["ns_per_op"]["samples"].size() == 2);
+      CHECK(c["details"]["fork_repetitions"] == nlohmann::json::array({1, 1}));
+    }
+  }
+  const auto base_json = read_json(base);
+  CHECK(base_json["provenance"]["velo_version"] == read_json(head)["provenance"]["velo_version"]);
+  CHECK(base_json["provenance"]["git_commit"].is_null());
+  // The two reports gate against each other like any pair.
+  auto gate = velo({"gate", base.string(), head.string(), "--max-regression", "1000%"});
+  CHECK(gate.exit_code == 0);
+}
+
+TEST_CASE("--baseline-velo refuses what is not a velo, in-process runs and profiling", "[cli]") {
+  const fs::path head = scratch_dir() / "paired-bad.json";
+  fs::remove(head);
+  auto not_velo = velo({"run", data("counters-small.toml"), "--out", head.string(), "--baseline-velo", "/bin/true"});
+  CHECK(not_velo.exit_code == 2);
+  CHECK(contains(not_velo.err, "--baseline-velo /bin/true: expected a velo binary"));
+  auto missing = velo({"run", data("counters-small.toml"), "--out", head.string(), "--baseline-velo", "/nonexistent"});
+  CHECK(missing.exit_code == 2);
+  auto in_process = velo({"run", data("counters-small.toml"), "--out", head.string(), "--no-isolate",
+                          "--baseline-velo", env("VELO_BIN")});
+  CHECK(in_process.exit_code == 2);
+  CHECK(contains(in_process.err, "cannot be combined with --no-isolate"));
+  auto profiled = velo({"run", data("counters-small.toml"), "--out", head.string(), "--profile",
+                        "--baseline-velo", env("VELO_BIN")});
+  CHECK(profiled.exit_code == 2);
+  CHECK(contains(profiled.err, "cannot be combined with profiling"));
+  CHECK_FALSE(fs::exists(head));
+}
+
 TEST_CASE("output formats on stdout", "[cli]") {
   const fs::path report = scratch_dir() / "formats.json";
   const std::vector<std::string> base = {"run", data("counters-small.toml"), "--out", report.string(),
