@@ -29,6 +29,8 @@
 #                       is steadier on a loaded machine for this single-threaded case)
 #              AB_AMONG scenario files to run the A/B cases among (see below), e.g.
 #                       "scenarios/quick/counters.toml scenarios/quick/map.toml"
+#              PAIRED=1 measures each A/B round in one run, base and head fork by fork
+#                       (velo run --baseline-velo)
 #              SKIP_AA=1 / SKIP_AB=1 to run only one half
 # Progress and per-pair details go to stderr; the summary lines to stdout.
 set -euo pipefail
@@ -118,12 +120,35 @@ ab_run() {  # ab_run OUT INCREMENTS: one report whose case id says increments=20
   # The extra work stands in for slower code: give HEAD's case the base case's id.
   sed -i "s/increments=$2\b/increments=200/g" "$1"
 }
+# PAIRED=1: base and head measured in one run, fork by fork (velo run --baseline-velo).
+# The "base build" is this velo behind a wrapper that turns the case's extra
+# increments back into 200 in the request each worker reads.
+base_build="$work/base-velo"
+cat >"$base_build" <<SH
+#!/bin/sh
+if [ "\$1" = __worker ]; then
+  sed -E 's/"increments": 2[0-9]{2}/"increments": 200/' | "$velo" "\$@"
+  exit \$?
+fi
+exec "$velo" "\$@"
+SH
+chmod +x "$base_build"
+ab_paired_run() {  # ab_paired_run BASE_OUT HEAD_OUT INCREMENTS
+  "$velo" run "$scenario" --quiet --forks "$forks" --format json --out "$2" --param "increments=$3" \
+    --baseline-velo "$base_build" --baseline-out "$1" >/dev/null
+  sed -i "s/increments=$3\b/increments=200/g" "$1" "$2"
+}
+
 ab() {  # ab PERCENT -> "one_round@3% one_round@5% confirmed@3% confirmed@5% mean_measured_delta"
   local more=$((200 + 2 * $1)) one3=0 one5=0 two3=0 two5=0 deltas=""
   ab_base() { ab_run "$work/base$round.json" 200; }
   ab_head() { ab_run "$work/head$round.json" "$more"; }
   for i in $(seq "$ab_pairs"); do
-    for round in 1 2; do run_round "$round" ab_base ab_head; done
+    if [[ -n "${PAIRED:-}" ]]; then
+      for round in 1 2; do ab_paired_run "$work/base$round.json" "$work/head$round.json" "$more"; done
+    else
+      for round in 1 2; do run_round "$round" ab_base ab_head; done
+    fi
     # Each round gated alone (two trials per pair), then round 1 confirmed by round 2.
     for round in 1 2; do
       local alone=("$velo" gate "$work/base$round.json" "$work/head$round.json" --metric "$metric")
@@ -234,7 +259,7 @@ if [[ -z "${SKIP_AA:-}" ]]; then
        "($(per100 "$two_flags" "$two_comparisons") per 100), $two_failing failing the gate ($(per100 "$two_failing" "$two_comparisons") per 100)"
 fi
 if [[ -z "${SKIP_AB:-}" ]]; then
-  echo "A/B on $metric, $ab_reps reps in $forks forks:"
+  echo "A/B on $metric, $ab_reps reps in $forks forks$([[ -n "${PAIRED:-}" ]] && echo ", base and head paired fork by fork"):"
   echo "A/B +5%  (measured min/mean/max $ab5_delta): caught: one round $ab5_one3 of $((2 * ab_pairs)) at 3%," \
        "$ab5_one5 at 5%; --confirm-with $ab5_two3 of $ab_pairs at 3%, $ab5_two5 at 5%"
   echo "A/B +10% (measured min/mean/max $ab10_delta): caught: one round $ab10_one3 of $((2 * ab_pairs)) at 3%," \
