@@ -168,7 +168,8 @@ SessionResult run_session(const std::vector<Case>& cases, std::vector<report::Sc
       forked[i].add(std::move(result));
       if (paired) baseline_forked[i].add(std::move(baseline_result));
       ++unit;
-      const bool done = forked[i].ended() || forked[i].forks_done() == forks;
+      const bool done =
+          forked[i].ended() || (paired && baseline_forked[i].ended()) || forked[i].forks_done() == forks;
       progress.finish_case(forked[i].result(), done);
     }
     if (rounds > 1 && round + 1 < rounds && !g_interrupted.load()) progress.finish_round(round, rounds);
