@@ -29,8 +29,8 @@
 #                       is steadier on a loaded machine for this single-threaded case)
 #              AB_AMONG scenario files to run the A/B cases among (see below), e.g.
 #                       "scenarios/quick/counters.toml scenarios/quick/map.toml"
-#              PAIRED=1 measures each A/B round in one run, base and head fork by fork
-#                       (velo run --baseline-velo)
+#              PAIRED=1 measures each round in one run, base and head fork by fork
+#                       (velo run --baseline-velo), in both halves
 #              SKIP_AA=1 / SKIP_AB=1 to run only one half
 # Progress and per-pair details go to stderr; the summary lines to stdout.
 set -euo pipefail
@@ -39,6 +39,7 @@ velo=${2:-build/cli/velo}
 reps=${REPS:-10}
 ab_reps=${AB_REPS:-10}
 forks=${FORKS:-1}
+rounds_label=$([[ -n "${PAIRED:-}" ]] && echo "paired" || echo "$order")
 ab_pairs=${AB_PAIRS:-$pairs}
 order=${ORDER:-abab}
 metric=${METRIC:-ns_per_op}
@@ -77,13 +78,20 @@ measured_delta() {
 per100() { python3 -c "print('%.2f' % (100 * $1 / max(1, $2)))"; }
 
 if [[ -z "${SKIP_AA:-}" ]]; then
-  echo "A/A: the built-in quick suite at $reps repetitions in $forks forks, $pairs pairs of two rounds ($order)" >&2
+  echo "A/A: the built-in quick suite at $reps repetitions in $forks forks, $pairs pairs of two rounds ($rounds_label)" >&2
   one_flags=0; one_failing=0; one_comparisons=0; two_flags=0; two_failing=0; two_comparisons=0
   aa_run() { "$velo" run --quiet --repetitions "$reps" --forks "$forks" --format json --out "$1" >/dev/null; }
   aa_base() { aa_run "$work/a$round.json"; }
   aa_head() { aa_run "$work/b$round.json"; }
   for i in $(seq "$pairs"); do
-    for round in 1 2; do run_round "$round" aa_base aa_head; done
+    if [[ -n "${PAIRED:-}" ]]; then
+      for round in 1 2; do
+        "$velo" run --quiet --repetitions "$reps" --forks "$forks" --format json --out "$work/b$round.json" \
+          --baseline-velo "$velo" --baseline-out "$work/a$round.json" >/dev/null
+      done
+    else
+      for round in 1 2; do run_round "$round" aa_base aa_head; done
+    fi
     "$velo" gate "$work/a1.json" "$work/b1.json" --confirm-with "$work/a2.json" "$work/b2.json" \
       --format json >"$work/two.json" || true
     # Each round gated alone is an A/A comparison of its own: two per pair.
@@ -253,9 +261,9 @@ fi
 
 echo "velo gate quality: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), load average $(cut -d' ' -f1-3 /proc/loadavg), $(elapsed)"
 if [[ -z "${SKIP_AA:-}" ]]; then
-  echo "A/A ($reps reps in $forks forks, defaults, $order), one round:       $one_flags flagged of $one_comparisons comparisons" \
+  echo "A/A ($reps reps in $forks forks, defaults, $rounds_label), one round:       $one_flags flagged of $one_comparisons comparisons" \
        "($(per100 "$one_flags" "$one_comparisons") per 100), $one_failing failing the gate ($(per100 "$one_failing" "$one_comparisons") per 100)"
-  echo "A/A ($reps reps in $forks forks, defaults, $order), --confirm-with: $two_flags flagged of $two_comparisons comparisons" \
+  echo "A/A ($reps reps in $forks forks, defaults, $rounds_label), --confirm-with: $two_flags flagged of $two_comparisons comparisons" \
        "($(per100 "$two_flags" "$two_comparisons") per 100), $two_failing failing the gate ($(per100 "$two_failing" "$two_comparisons") per 100)"
 fi
 if [[ -z "${SKIP_AB:-}" ]]; then
