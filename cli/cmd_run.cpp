@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <cstdio>
-#include <memory>
 #include <regex>
 
 #include "cli/commands.hpp"
@@ -40,32 +38,6 @@ struct RunArgs {
   std::string baseline_velo;  // --baseline-velo: measure with that build too, interleaved
   std::string baseline_out = "velo-baseline.json";
 };
-
-// The version and commit another velo build reports (`PATH --version` prints
-// "velo 0.1.0 (93b2d7eb5136)"), which also checks that PATH is a velo at all.
-Expected<report::Provenance> baseline_provenance(const std::string& path) {
-  std::string quoted = "'";
-  for (char c : path) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  quoted += "'";
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen((quoted + " --version 2>/dev/null").c_str(), "r"), ::pclose);
-  std::string out;
-  if (pipe) {
-    char buffer[256];
-    while (std::fgets(buffer, sizeof buffer, pipe.get())) out += buffer;
-  }
-  const int status = pipe ? ::pclose(pipe.release()) : -1;
-  static const std::regex version(R"(^velo (\S+) \((\S+)\)\s*$)");
-  std::smatch match;
-  if (status != 0 || !std::regex_match(out, match, version)) {
-    return make_error(fmt::format("--baseline-velo {}: expected a velo binary, but `{} --version` did not print "
-                                  "\"velo VERSION (COMMIT)\"",
-                                  path, path));
-  }
-  report::Provenance provenance;
-  provenance.velo_version = match[1];
-  provenance.velo_commit = match[2];
-  return provenance;
-}
 
 ProfileOverrides profile_overrides(const RunArgs& args) {
   ProfileOverrides overrides;
@@ -172,7 +144,7 @@ int run(const RunArgs& args) {
       print_error(fmt::format("--baseline-velo cannot be combined with {}", conflict));
       return exit_code::bad_input;
     }
-    auto build = baseline_provenance(args.baseline_velo);
+    auto build = build_provenance(args.baseline_velo);
     if (!build.ok()) {
       print_error(build.error().describe());
       return exit_code::bad_input;

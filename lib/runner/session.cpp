@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <regex>
 #include <set>
 
 #include "core/build_info.hpp"
@@ -75,6 +76,24 @@ report::Provenance capture_provenance() {
       provenance.git_dirty = !status->empty();
     }
   }
+  return provenance;
+}
+
+Expected<report::Provenance> build_provenance(const std::string& velo_path) {
+  std::string quoted = "'";  // for the shell popen() runs
+  for (char c : velo_path) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  quoted += "'";
+  const auto out = command_output(quoted + " --version 2>/dev/null");
+  static const std::regex version(R"(^velo (\S+) \((\S+)\)$)");
+  std::smatch match;
+  if (!out || !std::regex_match(*out, match, version)) {
+    return make_error(fmt::format("--baseline-velo {}: expected a velo binary, but `{} --version` did not print "
+                                  "\"velo VERSION (COMMIT)\"",
+                                  velo_path, velo_path));
+  }
+  report::Provenance provenance;
+  provenance.velo_version = match[1];
+  provenance.velo_commit = match[2];
   return provenance;
 }
 

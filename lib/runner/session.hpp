@@ -45,4 +45,8 @@ SessionResult run_session(const std::vector<Case>& cases, std::vector<report::Sc
 // Version and commit of velo, and the git state of the directory it runs in.
 report::Provenance capture_provenance();
 
+// The version and commit another velo build reports (`PATH --version` prints
+// "velo 0.1.0 (93b2d7eb5136)"); an error if PATH is not a velo at all.
+Expected<report::Provenance> build_provenance(const std::string& velo_path);
+
 }  // namespace velo
