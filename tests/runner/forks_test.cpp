@@ -124,22 +124,8 @@ TEST_CASE("profiles of the forks add up", "[runner][forks]") {
 }
 
 TEST_CASE("a session measures every fork of every case and merges them", "[runner][forks]") {
-  Case forked = testing::single_case(R"(
-[scenario]
-name = "forks"
-family = "counters"
-[run]
-repetitions = 5
-forks = 3
-min_time = "1ms"
-warmup = "0s"
-[params]
-threads = 1
-increments = 10
-[[variant]]
-name = "atomic"
-impl = "atomic_fetch_add"
-)");
+  Case forked = testing::atomic_counter_case(
+      "forks", "repetitions = 5\nforks = 3\nmin_time = \"1ms\"\nwarmup = \"0s\"\n");
   Case skipped = forked;
   skipped.id = "counters/atomic/skipped";
   skipped.skip_reason = "not here";

@@ -156,21 +156,8 @@ TEST_CASE("ProfileFiles: no profiled case, no directory; an empty profile is a n
 }
 
 TEST_CASE("measure_case with a profile request samples the workload's threads", "[runner][profile]") {
-  const Case spec = testing::single_case(R"(
-[scenario]
-name = "profiled"
-family = "counters"
-[run]
-repetitions = 1
-min_time = "300ms"
-warmup = "1ms"
-[params]
-threads = 2
-increments = 10
-[[variant]]
-name = "atomic"
-impl = "atomic_fetch_add"
-)");
+  const Case spec = testing::atomic_counter_case(
+      "profiled", "repetitions = 1\nmin_time = \"300ms\"\nwarmup = \"1ms\"\n", 2);
 
   const report::CaseResult result =
       measure_case(spec, profiler::Options{.mode = profiler::Mode::cpu, .hz = 499});
@@ -212,21 +199,8 @@ impl = "atomic_fetch_add"
 namespace velo {
 
 TEST_CASE("a profile that cannot be taken leaves a note, and the case still runs", "[runner][profile]") {
-  const Case spec = testing::single_case(R"(
-[scenario]
-name = "unprofilable"
-family = "counters"
-[run]
-repetitions = 1
-min_time = "5ms"
-warmup = "1ms"
-[params]
-threads = 1
-increments = 10
-[[variant]]
-name = "atomic"
-impl = "atomic_fetch_add"
-)");
+  const Case spec = testing::atomic_counter_case(
+      "unprofilable", "repetitions = 1\nmin_time = \"5ms\"\nwarmup = \"1ms\"\n");
   // One session per process: holding one here makes the case's own creation fail
   // (without the profiler, creation always fails).
   auto blocker = profiler::Session::create({});
