@@ -31,11 +31,23 @@ std::string value_with_spread(const stats::Summary& s) {
   return fmt::format("{} ±{}%", format_si(s.median), format_significant(pct, 2));
 }
 
-std::string verdict_text(const MetricComparison& mc, double alpha) {
-  if (mc.verdict == Verdict::same) {
-    return mc.underpowered(alpha) ? "~ (too few samples)" : "~";
-  }
+std::string verdict_text(const MetricComparison& mc) {
+  if (mc.verdict == Verdict::same) return mc.underpowered() ? "~ (too few samples)" : "~";
   return std::string(to_string(mc.verdict));
+}
+
+// The footer line naming the tests used, e.g. "two-sided Mann-Whitney U, holm-corrected across cases".
+std::string test_description(const Comparison& comparison) {
+  bool paired = false, unpaired = false;
+  for (const auto& cc : comparison.cases) {
+    for (const auto& mc : cc.metrics) (mc.test == report::Test::signed_rank ? paired : unpaired) = true;
+  }
+  const char* test = !paired ? "two-sided Mann-Whitney U"
+                     : unpaired ? "two-sided Wilcoxon signed-rank over the forks of one paired run (fork medians, "
+                                  "head/base), Mann-Whitney U for the cases the warnings name"
+                                : "two-sided Wilcoxon signed-rank over the forks of one paired run (fork medians, "
+                                  "head/base)";
+  return fmt::format("{}, {}-corrected across cases", test, to_string(comparison.options.correction));
 }
 
 // Rows of one metric across cases, in report order or by size of change.
@@ -85,12 +97,19 @@ std::string status_lines(const Comparison& comparison) {
 }
 
 std::string underpowered_note(const Comparison& comparison, const std::string& metric) {
-  for (const auto& [cc, mc] : rows_for(comparison, metric, false)) {
-    if (mc->underpowered(comparison.options.alpha)) {
-      return fmt::format("note: with {} and {} samples the smallest possible p-value is {}, above alpha {}: "
-                         "these sizes can never show a significant change (use more repetitions)\n",
-                         mc->base.n, mc->head.n, format_significant(mc->smallest_p, 2), comparison.options.alpha);
-    }
+  const auto rows = rows_for(comparison, metric, false);
+  for (const auto& [cc, mc] : rows) {
+    if (!mc->underpowered()) continue;
+    const double alpha = comparison.options.alpha;
+    const std::string bar =
+        mc->smallest_p >= alpha
+            ? fmt::format("above alpha {}", alpha)
+            : fmt::format("not below {}, the most a case changing alone may have after the {} correction across {} "
+                          "cases", format_significant(mc->flaggable_p, 2), to_string(comparison.options.correction),
+                          rows.size());
+    return fmt::format("note: with {} and {} samples the smallest possible p-value is {}, {}: these sizes can "
+                       "never show a significant change (use more repetitions)\n",
+                       mc->base.n, mc->head.n, format_significant(mc->smallest_p, 2), bar);
   }
   return "";
 }
@@ -111,7 +130,7 @@ std::string diff_table(const Comparison& comparison, const DiffOptions& options)
     for (const auto& [cc, mc] : rows) {
       const std::string mark = mc->unstable ? " !" : "";
       any_unstable |= mc->unstable;
-      std::string verdict = verdict_text(*mc, alpha);
+      std::string verdict = verdict_text(*mc);
       if (options.color && mc->verdict != Verdict::same) {
         verdict = fmt::format("\033[{}m{}\033[0m", mc->verdict == Verdict::worse ? 31 : 32, verdict);
       }
@@ -127,8 +146,8 @@ std::string diff_table(const Comparison& comparison, const DiffOptions& options)
     out += underpowered_note(comparison, metric);
     out += '\n';
   }
-  out += fmt::format("p: two-sided Mann-Whitney U, {}-corrected across cases; alpha {}, changes under {} are ~\n",
-                     to_string(comparison.options.correction), alpha, format_delta(comparison.options.min_change).substr(1));
+  out += fmt::format("p: {}; alpha {}, changes under {} are ~\n", test_description(comparison), alpha,
+                     format_delta(comparison.options.min_change).substr(1));
   out += status_lines(comparison);
   return out;
 }
@@ -146,7 +165,7 @@ std::string diff_markdown(const Comparison& comparison, const DiffOptions& optio
       out += fmt::format("| `{}`{} | {} | {} | {} | {} | {} |\n", cc->id, mc->unstable ? " ⚠" : "",
                          value_with_spread(mc->base), value_with_spread(mc->head),
                          mc->verdict == Verdict::same ? "~" : format_delta(mc->delta),
-                         format_significant(mc->p_adjusted, 2), verdict_text(*mc, comparison.options.alpha));
+                         format_significant(mc->p_adjusted, 2), verdict_text(*mc));
     }
     if (const auto* gm = geomean_of(comparison, metric)) {
       out += fmt::format("| **geomean** ({} cases) | | | {} | | |\n", gm->cases, format_delta(gm->ratio - 1));
@@ -166,13 +185,14 @@ std::string diff_csv(const Comparison& comparison) {
     return quoted + "\"";
   };
   std::string out = "case,metric,unit,better,base_median,base_ci_low,base_ci_high,base_n,head_median,head_ci_low,"
-                    "head_ci_high,head_n,delta,p_value,p_adjusted,verdict,unstable\n";
+                    "head_ci_high,head_n,delta,p_value,p_adjusted,verdict,unstable,test,pairs\n";
   for (const auto& cc : comparison.cases) {
     for (const auto& mc : cc.metrics) {
-      out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", quote(cc.id), mc.spec.name,
+      out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", quote(cc.id), mc.spec.name,
                          quote(mc.spec.unit), to_string(mc.spec.better), mc.base.median, mc.base.ci.low,
                          mc.base.ci.high, mc.base.n, mc.head.median, mc.head.ci.low, mc.head.ci.high, mc.head.n,
-                         mc.delta, mc.p_value, mc.p_adjusted, to_string(mc.verdict), mc.unstable);
+                         mc.delta, mc.p_value, mc.p_adjusted, to_string(mc.verdict), mc.unstable,
+                         to_string(mc.test), mc.pairs);
     }
   }
   return out;
@@ -192,7 +212,8 @@ std::string diff_json(const Comparison& comparison) {
                                {"base", summary(mc.base)}, {"head", summary(mc.head)},
                                {"delta", number(mc.delta)}, {"p_value", mc.p_value},
                                {"p_adjusted", mc.p_adjusted}, {"smallest_p", mc.smallest_p},
-                               {"exact", mc.exact}, {"unstable", mc.unstable},
+                               {"flaggable_p", mc.flaggable_p}, {"test", to_string(mc.test)},
+                               {"pairs", mc.pairs}, {"exact", mc.exact}, {"unstable", mc.unstable},
                                {"verdict", to_string(mc.verdict)}};
     }
     const char* presence = cc.presence == Presence::both ? "both" : cc.presence == Presence::added ? "added" : "removed";
@@ -205,6 +226,7 @@ std::string diff_json(const Comparison& comparison) {
   }
   const auto& o = comparison.options;
   return json{{"alpha", o.alpha}, {"min_change", o.min_change}, {"correction", to_string(o.correction)},
+              {"paired", comparison.paired},
               {"warnings", comparison.warnings}, {"cases", cases}, {"geomeans", geomeans}}
              .dump(2) + "\n";
 }
@@ -271,7 +293,7 @@ std::string gate_markdown(const report::GateResult& result) {
                      result.underpowered ? fmt::format(", {} of them with too few samples to ever be significant",
                                                        result.underpowered) : "");
   const auto& o = result.comparison.options;
-  out += fmt::format("\n<sub>Mann-Whitney U, {}-corrected across cases, alpha {}.</sub>\n", to_string(o.correction), o.alpha);
+  out += fmt::format("\n<sub>{}, alpha {}.</sub>\n", test_description(result.comparison), o.alpha);
   return out;
 }
 

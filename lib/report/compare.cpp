@@ -2,10 +2,16 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <map>
+#include <optional>
+#include <set>
+#include <span>
 
 #include "stats/mann_whitney.hpp"
+#include "stats/signed_rank.hpp"
 
 namespace velo::report {
 
@@ -14,6 +20,14 @@ std::string_view to_string(Verdict verdict) {
     case Verdict::same: return "same";
     case Verdict::better: return "better";
     case Verdict::worse: return "worse";
+  }
+  return "?";
+}
+
+std::string_view to_string(Test test) {
+  switch (test) {
+    case Test::mann_whitney: return "mann_whitney";
+    case Test::signed_rank: return "signed_rank";
   }
   return "?";
 }
@@ -31,6 +45,67 @@ double relative_change(double base, double head) {
   if (head == 0) return 0;
   return head > 0 ? HUGE_VAL : -HUGE_VAL;
 }
+
+bool is_pair(const Report& base, const Report& head) {
+  return base.pairing && head.pairing && base.pairing->run_id == head.pairing->run_id;
+}
+
+std::vector<double> fork_medians(const CaseResult& result, const MetricResult& metric) {
+  std::vector<std::size_t> shares;
+  if (const auto it = result.details.find("fork_repetitions"); it != result.details.end() && it->is_array()) {
+    for (const auto& share : *it) {
+      if (!share.is_number_integer() || share.get<std::int64_t>() < 1) return {};
+      shares.push_back(share.get<std::size_t>());
+    }
+  } else {
+    shares.push_back(metric.samples.size());
+  }
+  std::vector<double> medians;
+  std::size_t at = 0;
+  for (std::size_t share : shares) {
+    if (share == 0 || at + share > metric.samples.size()) return {};
+    const std::span<const double> fork(metric.samples.data() + at, share);
+    medians.push_back(stats::summarize(fork).median);
+    at += share;
+  }
+  if (at != metric.samples.size()) return {};
+  return medians;
+}
+
+namespace {
+
+// The paired test of one metric: per fork, log(head/base) of the fork medians when
+// every median is positive (time-varying noise acts as a factor), head - base
+// otherwise (counts that can be 0). Nothing when the forks cannot be paired.
+struct PairedTest {
+  stats::SignedRank result;
+  int pairs = 0;
+  double smallest_p = 1;
+};
+
+std::optional<PairedTest> test_paired(const CaseResult& b, const MetricResult& bm, const CaseResult& h,
+                                      const MetricResult& hm) {
+  const auto base_forks = fork_medians(b, bm);
+  const auto head_forks = fork_medians(h, hm);
+  if (base_forks.size() < 2 || base_forks.size() != head_forks.size()) return std::nullopt;
+  const bool positive = std::all_of(base_forks.begin(), base_forks.end(), [](double x) { return x > 0; }) &&
+                        std::all_of(head_forks.begin(), head_forks.end(), [](double x) { return x > 0; });
+  std::vector<double> differences;
+  for (std::size_t k = 0; k < base_forks.size(); ++k) {
+    differences.push_back(positive ? std::log(head_forks[k] / base_forks[k]) : head_forks[k] - base_forks[k]);
+  }
+  return PairedTest{stats::wilcoxon_signed_rank(differences), static_cast<int>(differences.size()),
+                    stats::smallest_attainable_signed_rank_p(differences.size())};
+}
+
+// The fewest pairs whose smallest attainable p gets below `flaggable_p`.
+int pairs_needed(double flaggable_p) {
+  int n = 2;
+  while (n < 64 && stats::smallest_attainable_signed_rank_p(static_cast<std::size_t>(n)) >= flaggable_p) ++n;
+  return n;
+}
+
+}  // namespace
 
 Verdict judge(double delta, double p_adjusted, Better better, double alpha, double min_change) {
   if (!(p_adjusted < alpha) || !(std::fabs(delta) > min_change)) return Verdict::same;
@@ -78,6 +153,11 @@ Comparison compare_reports(const Report& base, const Report& head, const Compare
   Comparison comparison;
   comparison.options = options;
   comparison.warnings = environment_differences(base, head);
+  comparison.paired = is_pair(base, head);
+  std::set<std::string> unpaired;  // cases of a paired run whose forks could not be paired
+  std::map<std::pair<std::string, std::string>, PairedTest> paired_tests;  // by (case, metric)
+  std::set<std::string> too_few_forks;  // cases whose paired test could not get through the correction
+  int too_few_pairs = 0, forks_needed = 0;
 
   auto wanted_case = [&](const std::string& id) { return !options.filter || std::regex_search(id, *options.filter); };
   auto wanted_metric = [&](const std::string& name) {
@@ -119,6 +199,13 @@ Comparison compare_reports(const Report& base, const Report& head, const Compare
         mc.p_value = test.p_value;
         mc.exact = test.exact;
         mc.smallest_p = stats::smallest_attainable_p(bm.samples.size(), hm->samples.size());
+        if (comparison.paired) {
+          if (auto paired = test_paired(b, bm, h, *hm)) {
+            paired_tests[{b.spec.id, bm.spec.name}] = *paired;
+          } else {
+            unpaired.insert(b.spec.id);
+          }
+        }
         mc.unstable = mc.base.cv > stats::kUnstableCv || mc.head.cv > stats::kUnstableCv;
         cc.metrics.push_back(std::move(mc));
       }
@@ -137,11 +224,20 @@ Comparison compare_reports(const Report& base, const Report& head, const Compare
     comparison.cases.push_back(std::move(cc));
   }
 
+  if (!unpaired.empty()) {
+    comparison.warnings.push_back(fmt::format(
+        "{} case{} of the paired run had fewer than two forks on a side or unequal forks and {} tested unpaired "
+        "(first: {}); measure with --forks 2 or more",
+        unpaired.size(), unpaired.size() == 1 ? "" : "s", unpaired.size() == 1 ? "was" : "were", *unpaired.begin()));
+  }
+
   // Correct each metric's p-values across the cases that measured it, then judge.
   std::vector<std::string> metric_order;  // first appearance, so geomean rows follow table order
   std::map<std::string, std::vector<MetricComparison*>> by_metric;
+  std::map<const MetricComparison*, std::string> case_of;
   for (auto& cc : comparison.cases) {
     for (auto& mc : cc.metrics) {
+      case_of[&mc] = cc.id;
       auto& group = by_metric[mc.spec.name];
       if (group.empty()) metric_order.push_back(mc.spec.name);
       group.push_back(&mc);
@@ -149,6 +245,30 @@ Comparison compare_reports(const Report& base, const Report& head, const Compare
   }
   for (const auto& name : metric_order) {
     auto& group = by_metric[name];
+    // Holm multiplies the smallest p by the number of cases, and so does BH when
+    // only one case changes; a case changing alone must get below alpha / cases.
+    const double flaggable_p = options.correction == stats::Correction::none
+                                   ? options.alpha
+                                   : options.alpha / static_cast<double>(group.size());
+    // A paired run is tested paired wherever that test can reach significance at all;
+    // chosen from the number of forks and cases only, never from the data.
+    for (auto* mc : group) {
+      mc->flaggable_p = flaggable_p;
+      const auto it = paired_tests.find({case_of[mc], name});
+      if (it == paired_tests.end()) continue;
+      const PairedTest& paired = it->second;
+      if (paired.smallest_p >= flaggable_p) {
+        if (too_few_forks.empty()) too_few_pairs = paired.pairs;
+        too_few_forks.insert(case_of[mc]);
+        forks_needed = std::max(forks_needed, pairs_needed(flaggable_p));
+        continue;
+      }
+      mc->test = Test::signed_rank;
+      mc->pairs = paired.pairs;
+      mc->p_value = paired.result.p_value;
+      mc->exact = paired.result.exact;
+      mc->smallest_p = paired.smallest_p;
+    }
     std::vector<double> raw;
     for (const auto* mc : group) raw.push_back(mc->p_value);
     const auto adjusted = stats::adjust_p_values(raw, options.correction);
@@ -173,6 +293,17 @@ Comparison compare_reports(const Report& base, const Report& head, const Compare
       gm.ratio = std::exp(log_sum / gm.cases);
       comparison.geomeans.push_back(gm);
     }
+  }
+  if (!too_few_forks.empty()) {
+    const std::string bar = options.correction == stats::Correction::none
+                                ? fmt::format("alpha {}", options.alpha)
+                                : fmt::format("the p-value the {} correction across this many cases needs",
+                                              to_string(options.correction));
+    comparison.warnings.push_back(fmt::format(
+        "{} case{} of the paired run {} tested unpaired (Mann-Whitney U over the samples) because {} paired forks "
+        "can never reach {} (first: {}); measure with --forks {} or more to test them fork by fork",
+        too_few_forks.size(), too_few_forks.size() == 1 ? "" : "s", too_few_forks.size() == 1 ? "was" : "were",
+        too_few_pairs, bar, *too_few_forks.begin(), forks_needed));
   }
   return comparison;
 }

@@ -3,7 +3,12 @@
 //
 // For each case present in both reports and each metric present in both, the
 // medians are compared with a two-sided Mann-Whitney U test over the repetition
-// samples. p-values are corrected across the cases of each metric (Holm by default)
+// samples. When the two reports come from one paired run (Report::pairing: fork k
+// of BASE and of HEAD measured back to back), the test is instead the Wilcoxon
+// signed-rank test over the forks' paired log ratios, log(head/base) of each fork's
+// median: whatever moved both sides of a pair (a busy neighbour, a slow minute)
+// cancels, and only the builds' difference and each process's own luck remain.
+// p-values are corrected across the cases of each metric (Holm by default)
 // so that a comparison of 100 cases does not flag five of them on noise alone. A
 // difference is reported only if it is significant after correction AND larger than
 // the noise floor (min_change); otherwise the verdict is `same` ("~").
@@ -30,20 +35,30 @@ struct CompareOptions {
   std::vector<std::string> metrics;   // empty: every metric both reports have
 };
 
+enum class Test {
+  mann_whitney,  // the two reports' samples, unpaired
+  signed_rank,   // paired forks of one paired run
+};
+std::string_view to_string(Test test);
+
 struct MetricComparison {
   MetricSpec spec;
   stats::Summary base;
   stats::Summary head;
   double delta = 0;          // (head - base) / base, of the medians; +0.05 = 5% larger
-  double p_value = 1;        // Mann-Whitney, two-sided
+  Test test = Test::mann_whitney;
+  int pairs = 0;             // signed_rank: the forks paired
+  double p_value = 1;        // two-sided
   double p_adjusted = 1;     // after the correction across cases
   double smallest_p = 0;     // the smallest p these sample sizes can produce
+  double flaggable_p = 0;    // the largest raw p the correction still flags when this case changes alone
   bool exact = false;        // exact or normal-approximation p-value
   bool unstable = false;     // CV above stats::kUnstableCv in either report
   Verdict verdict = Verdict::same;
 
-  // True if the samples are too few to ever be significant at `alpha`.
-  bool underpowered(double alpha) const { return smallest_p > alpha; }
+  // True if no data of these sample sizes could be flagged: the smallest possible p
+  // does not get through alpha after the correction across cases.
+  bool underpowered() const { return smallest_p >= flaggable_p; }
 };
 
 enum class Presence { both, added, removed };
@@ -77,12 +92,21 @@ struct GeometricMean {
 
 struct Comparison {
   CompareOptions options;
+  bool paired = false;  // the reports are the two halves of one paired run
   std::vector<CaseComparison> cases;  // BASE order, then cases only in HEAD
   std::vector<GeometricMean> geomeans;
   std::vector<std::string> warnings;  // what differs between the two runs' environments
 };
 
 Comparison compare_reports(const Report& base, const Report& head, const CompareOptions& options);
+
+// True when `base` and `head` are the two reports of one paired run.
+bool is_pair(const Report& base, const Report& head);
+
+// One value per fork: the median of each fork's share of `metric`'s samples, split by
+// the case's details.fork_repetitions (one fork when absent). Empty when the shares
+// do not add up to the samples.
+std::vector<double> fork_medians(const CaseResult& result, const MetricResult& metric);
 
 // (head - base) / |base|; +/-infinity when base is 0 and head is not.
 double relative_change(double base, double head);

@@ -312,7 +312,7 @@ GateResult evaluate_gate(const Report& base, const Report& head, const GatePolic
         improvements.push_back(finding);
       } else {
         ++result.unchanged;
-        if (mc->underpowered(options.alpha)) ++result.underpowered;
+        if (mc->underpowered()) ++result.underpowered;
       }
     }
   }

@@ -58,6 +58,14 @@ struct ScenarioRecord {
   nlohmann::json gate = nullptr;  // the scenario's [gate] table, verbatim, when present
 };
 
+// Both reports of one paired run (`velo run --baseline-velo`) carry the same run_id:
+// fork k of each case was measured by both builds back to back, so compare and gate
+// test such a pair fork by fork (report/compare.hpp).
+struct Pairing {
+  std::string run_id;  // 16 hex digits, random per run
+  std::string role;    // "head" (the build that ran) or "base" (the --baseline-velo build)
+};
+
 struct Report {
   int schema_version = kSchemaVersion;
   std::string started_at;   // ISO 8601 UTC
@@ -66,6 +74,7 @@ struct Report {
   Provenance provenance;
   Environment environment;
   nlohmann::json settings = nlohmann::json::object();  // command-line options that shaped the run
+  std::optional<Pairing> pairing;  // set only on the two reports of a paired run
   std::vector<ScenarioRecord> scenarios;
   std::vector<CaseResult> cases;
   std::vector<std::string> notes;  // machine-level caveats ("hardware counters unavailable: ...")

@@ -144,7 +144,7 @@ std::string to_json_text(const Report& report) {
   for (const auto& result : report.cases) cases.push_back(case_to_json(result));
 
   const Provenance& p = report.provenance;
-  const ojson root{
+  ojson root{
       {"schema_version", report.schema_version},
       {"started_at", report.started_at},
       {"finished_at", report.finished_at},
@@ -161,6 +161,9 @@ std::string to_json_text(const Report& report) {
       {"cases", std::move(cases)},
       {"notes", report.notes},
   };
+  if (report.pairing) {
+    root["pairing"] = ojson{{"run_id", report.pairing->run_id}, {"role", report.pairing->role}};
+  }
   // Reasons and notes can carry a crashed worker's stderr: bytes that are not valid
   // UTF-8 become U+FFFD instead of making the whole report unwritable.
   return root.dump(2, ' ', false, ojson::error_handler_t::replace) + "\n";
@@ -325,6 +328,15 @@ Report read_report(JsonReader& in, const ojson& root) {
   }
   if (const ojson* settings = in.object(root, "", "settings")) {
     report.settings = nlohmann::json(*settings);
+  }
+  if (root.contains("pairing")) {  // absent unless the run was paired
+    if (const ojson* pairing = in.object(root, "", "pairing")) {
+      Pairing read{in.string(*pairing, "pairing", "run_id"), in.string(*pairing, "pairing", "role")};
+      if (pairing->contains("role") && read.role != "base" && read.role != "head") {
+        in.fail_expected("pairing.role", "\"base\" or \"head\"", pairing->at("role"));
+      }
+      report.pairing = std::move(read);
+    }
   }
   if (const ojson* scenarios = in.array(root, "", "scenarios")) {
     for (std::size_t i = 0; i < scenarios->size(); ++i) {

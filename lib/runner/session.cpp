@@ -7,9 +7,11 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <random>
 #include <regex>
 #include <set>
 
@@ -235,6 +237,10 @@ SessionResult run_session(const std::vector<Case>& cases, std::vector<report::Sc
     baseline.settings = report.settings;
     baseline.scenarios = report.scenarios;
     baseline.notes.assign(baseline_notes.begin(), baseline_notes.end());
+    const std::string run_id = fmt::format("{:016x}", (std::uint64_t{std::random_device{}()} << 32) ^
+                                                          std::random_device{}());
+    report.pairing = report::Pairing{run_id, "head"};
+    baseline.pairing = report::Pairing{run_id, "base"};
   }
   for (auto& note : profile_files.notes()) report.notes.push_back(std::move(note));
   if (!options.isolate) {

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -162,7 +163,17 @@ TEST_CASE("--baseline-velo measures every fork with both builds and writes both 
   const auto base_json = read_json(base);
   CHECK(base_json["provenance"]["velo_version"] == read_json(head)["provenance"]["velo_version"]);
   CHECK(base_json["provenance"]["git_commit"].is_null());
-  // The two reports gate against each other like any pair.
+  // Both halves carry one run id, so compare and gate test them fork by fork.
+  const auto head_json = read_json(head);
+  CHECK(head_json["pairing"]["role"] == "head");
+  CHECK(base_json["pairing"]["role"] == "base");
+  CHECK(base_json["pairing"]["run_id"] == head_json["pairing"]["run_id"]);
+  CHECK(std::regex_match(head_json["pairing"]["run_id"].get<std::string>(), std::regex("[0-9a-f]{16}")));
+  auto compare = velo({"compare", base.string(), head.string(), "--color", "never"});
+  CHECK(compare.exit_code == 0);
+  // Two forks cannot be significant paired (2 / 2^2 = 0.5): the U test, and the advice.
+  CHECK(contains(compare.out, "because 2 paired forks can never reach"));
+  CHECK(contains(compare.out, "measure with --forks 7 or more"));
   auto gate = velo({"gate", base.string(), head.string(), "--max-regression", "1000%"});
   CHECK(gate.exit_code == 0);
 }

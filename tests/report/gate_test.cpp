@@ -2,6 +2,7 @@
 // broken and missing cases, thresholds and their precedence, mismatched environments.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -135,7 +136,7 @@ TEST_CASE("too few samples can never be significant, and say so", "[gate]") {
   const auto cmp = report::compare_reports(base, head, {});
   const auto* mc = cmp.cases[0].find_metric("ns_per_op");
   CHECK(mc->smallest_p == Approx(0.1));
-  CHECK(mc->underpowered(0.05));
+  CHECK(mc->underpowered());
   CHECK_THAT(exporter::diff_table(cmp), Catch::Contains("can never show a significant change"));
 }
 
@@ -255,6 +256,179 @@ TEST_CASE("Holm correction keeps one noisy case among many from failing", "[gate
   report::GatePolicy uncorrected;
   uncorrected.compare.correction = stats::Correction::none;
   CHECK_FALSE(report::evaluate_gate(base, head, uncorrected).passed());
+}
+
+namespace {
+
+// One side of a paired run: `forks` forks of one repetition each. Fork k's level moves
+// by drift(k) (up to +-30%) on both sides, as a slow minute or a busy neighbour does in
+// a paired run; `jitter` is each process's own small luck, different per side.
+report::Report paired_side(const std::string& role, double factor, int forks = 10, std::string run_id = "r1",
+                           int jitter_seed = 0) {
+  std::vector<double> ns;
+  for (int k = 0; k < forks; ++k) {
+    const double drift = 1 + 0.3 * std::sin(1.7 * k);
+    const double jitter = 1 + 0.003 * std::sin((k + 1) * (jitter_seed + 2.3));
+    ns.push_back(100 * drift * factor * jitter);
+  }
+  auto c = make_case("x", ns);
+  c.spec.settings.repetitions = forks;
+  c.spec.settings.forks = forks;
+  c.details["fork_repetitions"] = std::vector<int>(static_cast<std::size_t>(forks), 1);
+  auto r = make_report({c});
+  r.pairing = report::Pairing{std::move(run_id), role};
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("fork medians split the samples by the forks' shares", "[compare]") {
+  auto c = make_case("x", {1, 2, 3, 10, 30, 20});
+  c.details["fork_repetitions"] = {3, 3};
+  CHECK(report::fork_medians(c, c.metrics[0]) == std::vector<double>{2, 20});
+  c.details["fork_repetitions"] = {3, 2};  // shares that do not add up: no split
+  CHECK(report::fork_medians(c, c.metrics[0]).empty());
+  c.details["fork_repetitions"] = {3, "three"};
+  CHECK(report::fork_medians(c, c.metrics[0]).empty());
+  c.details["fork_repetitions"] = {3, 0, 3};
+  CHECK(report::fork_medians(c, c.metrics[0]).empty());
+  c.details.erase("fork_repetitions");  // one process
+  CHECK(report::fork_medians(c, c.metrics[0]) == std::vector<double>{6.5});
+}
+
+TEST_CASE("a paired run is tested fork by fork: drift shared by a pair cancels", "[compare]") {
+  // +6% in every fork, under drift of +-30% that hides it from the unpaired test.
+  const auto base = paired_side("base", 1.0, 10, "r1", 0);
+  const auto head = paired_side("head", 1.06, 10, "r1", 1);
+  REQUIRE(report::is_pair(base, head));
+  const auto paired = report::compare_reports(base, head, {});
+  CHECK(paired.paired);
+  const auto* mc = paired.cases[0].find_metric("ns_per_op");
+  REQUIRE(mc);
+  CHECK(mc->test == report::Test::signed_rank);
+  CHECK(mc->pairs == 10);
+  CHECK(mc->exact);
+  CHECK(mc->p_value == Approx(2.0 / 1024));  // every fork slower
+  CHECK(mc->verdict == Verdict::worse);
+  const auto gated = report::evaluate_gate(base, head, {});
+  CHECK(gated.regressions() == 1);
+  CHECK_THAT(exporter::diff_table(paired), Catch::Contains("Wilcoxon signed-rank over the forks of one paired run"));
+  CHECK_THAT(exporter::diff_json(paired), Catch::Contains("\"test\": \"signed_rank\""));
+  CHECK_THAT(exporter::gate_markdown(gated), Catch::Contains("Wilcoxon signed-rank"));
+
+  // The same samples without the pairing: the U test sees two overlapping clouds.
+  auto unpaired_base = base, unpaired_head = head;
+  unpaired_base.pairing.reset();
+  unpaired_head.pairing.reset();
+  const auto unpaired = report::compare_reports(unpaired_base, unpaired_head, {});
+  CHECK_FALSE(unpaired.paired);
+  const auto* u = unpaired.cases[0].find_metric("ns_per_op");
+  CHECK(u->test == report::Test::mann_whitney);
+  CHECK(u->p_value > 0.05);
+  CHECK(u->verdict == Verdict::same);
+  CHECK(report::evaluate_gate(unpaired_base, unpaired_head, {}).passed());
+}
+
+TEST_CASE("identical paired sides pass; different paired runs are not a pair", "[compare]") {
+  const auto base = paired_side("base", 1.0);
+  const auto same = report::evaluate_gate(base, paired_side("head", 1.0, 10, "r1", 1), {});
+  CHECK(same.passed());
+  CHECK(same.findings.empty());
+  const auto other_run = paired_side("head", 1.06, 10, "r2", 1);
+  CHECK_FALSE(report::is_pair(base, other_run));
+  const auto cmp = report::compare_reports(base, other_run, {});
+  CHECK_FALSE(cmp.paired);
+  CHECK(cmp.cases[0].find_metric("ns_per_op")->test == report::Test::mann_whitney);
+}
+
+TEST_CASE("paired cases without forks to pair fall back to the U test and say so", "[compare]") {
+  auto base = paired_side("base", 1.0);
+  auto head = paired_side("head", 1.06, 10, "r1", 1);
+  head.cases[0].details.erase("fork_repetitions");  // as if HEAD ran it in one process
+  const auto cmp = report::compare_reports(base, head, {});
+  CHECK(cmp.cases[0].find_metric("ns_per_op")->test == report::Test::mann_whitney);
+  REQUIRE_FALSE(cmp.warnings.empty());
+  CHECK_THAT(cmp.warnings.back(), Catch::Contains("1 case of the paired run") && Catch::Contains("tested unpaired"));
+}
+
+TEST_CASE("paired counts that can be zero are compared as differences", "[compare]") {
+  auto base = paired_side("base", 1.0);
+  auto head = paired_side("head", 1.0, 10, "r1", 1);
+  for (auto* side : {&base, &head}) {
+    report::MetricResult allocs;
+    allocs.spec = {"allocs_per_op", "allocs", Better::lower, ""};
+    allocs.samples.assign(10, side == &base ? 0.0 : 1.0);
+    allocs.summary = stats::summarize(allocs.samples);
+    side->cases[0].metrics.push_back(allocs);
+  }
+  const auto cmp = report::compare_reports(base, head, {});
+  const auto* mc = cmp.cases[0].find_metric("allocs_per_op");
+  REQUIRE(mc);
+  CHECK(mc->test == report::Test::signed_rank);
+  CHECK(mc->p_value < 0.01);
+  CHECK(mc->verdict == Verdict::worse);
+}
+
+TEST_CASE("a paired run uses the paired test only where it can reach significance", "[compare]") {
+  // Four forks: 2 / 2^4 = 0.125 even when every fork agrees, so the four samples a
+  // side are tested unpaired (U can reach 2 / C(8, 4) = 0.029), with a warning.
+  const auto few = report::compare_reports(paired_side("base", 1.0, 4), paired_side("head", 1.5, 4, "r1", 1), {});
+  const auto* mc = few.cases[0].find_metric("ns_per_op");
+  CHECK(mc->test == report::Test::mann_whitney);
+  CHECK(mc->smallest_p == Approx(2.0 / 70));
+  CHECK_FALSE(mc->underpowered());
+  REQUIRE_FALSE(few.warnings.empty());
+  CHECK_THAT(few.warnings.back(), Catch::Contains("1 case of the paired run was tested unpaired") &&
+                                      Catch::Contains("because 4 paired forks can never reach"));
+  CHECK_THAT(few.warnings.back(), Catch::Contains("measure with --forks 6 or more"));
+  CHECK_THAT(exporter::diff_table(few), Catch::Contains("p: two-sided Mann-Whitney U,"));
+
+  // Ten forks reach 2 / 1024 = 0.00195: enough for 20 cases under Holm (0.05 / 20 =
+  // 0.0025), not for 40 (0.00125), which need 11.
+  auto many = [](int cases) {
+    auto base = paired_side("base", 1.0), head = paired_side("head", 1.0, 10, "r1", 1);
+    for (int i = 1; i < cases; ++i) {
+      auto b = base.cases[0], h = head.cases[0];
+      b.spec.id = h.spec.id = "x" + std::to_string(i);
+      base.cases.push_back(b);
+      head.cases.push_back(h);
+    }
+    return report::compare_reports(base, head, {});
+  };
+  const auto twenty = many(20);
+  CHECK(twenty.cases[0].find_metric("ns_per_op")->flaggable_p == Approx(0.0025));
+  CHECK(twenty.cases[0].find_metric("ns_per_op")->test == report::Test::signed_rank);
+  CHECK(twenty.warnings.empty());
+  const auto forty = many(40);
+  CHECK(forty.cases[0].find_metric("ns_per_op")->test == report::Test::mann_whitney);
+  REQUIRE(forty.warnings.size() == 1);
+  CHECK_THAT(forty.warnings[0], Catch::Contains("40 cases of the paired run were tested unpaired") &&
+                                    Catch::Contains("10 paired forks can never reach the p-value the holm "
+                                                    "correction across this many cases needs") &&
+                                    Catch::Contains("--forks 11 or more"));
+
+  report::CompareOptions uncorrected;
+  uncorrected.correction = stats::Correction::none;
+  const auto plain = report::compare_reports(paired_side("base", 1.0), paired_side("head", 1.0, 10, "r1", 1),
+                                             uncorrected);
+  CHECK(plain.cases[0].find_metric("ns_per_op")->flaggable_p == 0.05);
+}
+
+TEST_CASE("the smallest p the correction lets through decides what is underpowered", "[compare]") {
+  // 4 + 4 samples reach 0.029: enough alone, not among 4 cases under Holm (0.0125).
+  std::vector<report::CaseResult> base_cases, head_cases;
+  for (int i = 0; i < 4; ++i) {
+    base_cases.push_back(make_case("c" + std::to_string(i), around(100, 4)));
+    head_cases.push_back(make_case("c" + std::to_string(i), around(200, 4)));
+  }
+  const auto cmp = report::compare_reports(make_report(base_cases), make_report(head_cases), {});
+  CHECK(cmp.cases[0].find_metric("ns_per_op")->underpowered());
+  CHECK_THAT(exporter::diff_table(cmp),
+             Catch::Contains("with 4 and 4 samples the smallest possible p-value is 0.029, not below 0.013, the "
+                             "most a case changing alone may have after the holm correction across 4 cases"));
+  const auto alone = report::compare_reports(make_report({base_cases[0]}), make_report({head_cases[0]}), {});
+  CHECK_FALSE(alone.cases[0].find_metric("ns_per_op")->underpowered());
+  CHECK(alone.cases[0].find_metric("ns_per_op")->verdict == Verdict::worse);
 }
 
 TEST_CASE("--confirm keeps only regressions the rerun reproduces", "[gate]") {

@@ -192,6 +192,10 @@ TEST_CASE("parse errors name the file, the JSON path and what was expected", "[r
        "report.json: started_at: missing; expected a string"},
       {[](json& d) { d["complete"] = "yes"; },
        R"(report.json: complete: expected true or false, got "yes")"},
+      {[](json& d) { d["pairing"] = {{"run_id", "0123456789abcdef"}, {"role", "left"}}; },
+       R"(report.json: pairing.role: expected "base" or "head", got "left")"},
+      {[](json& d) { d["pairing"] = {{"role", "head"}}; },
+       "report.json: pairing.run_id: missing; expected a string"},
       {[](json& d) { d["provenance"] = nullptr; },
        "report.json: provenance: expected an object, got null"},
       {[](json& d) { d["provenance"]["git_dirty"] = 1; },
@@ -363,6 +367,21 @@ TEST_CASE("what velo writes has every field the schema requires", "[report]") {
   const json written = json::parse(velo::report::to_json_text(velo::testing::sample_report()));
   check_against_schema(schema, schema, written, "$");
   check_against_schema(schema, schema, json::parse(read_source_file("tests/data/report/example.json")), "$");
+}
+
+TEST_CASE("the pairing of a paired run survives a round trip and matches the schema", "[report]") {
+  Report paired = velo::testing::sample_report();
+  CHECK(json::parse(velo::report::to_json_text(paired)).count("pairing") == 0);  // unpaired: absent
+  paired.pairing = velo::report::Pairing{"0123456789abcdef", "base"};
+  const std::string text = velo::report::to_json_text(paired);
+  auto parsed = velo::report::parse_report(text, "report.json");
+  REQUIRE(parsed.ok());
+  REQUIRE(parsed->pairing.has_value());
+  CHECK(parsed->pairing->run_id == "0123456789abcdef");
+  CHECK(parsed->pairing->role == "base");
+  CHECK(velo::report::to_json_text(*parsed) == text);
+  const json schema = json::parse(read_source_file("reports/schema.json"));
+  check_against_schema(schema, schema, json::parse(text), "$");
 }
 
 namespace {
