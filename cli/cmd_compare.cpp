@@ -18,7 +18,7 @@ void add_compare_command(CLI::App& app, Context& context) {
     std::string color = "auto";
   };
   auto args = std::make_shared<Args>();
-  CLI::App* cmd = app.add_subcommand("compare", "Compare two reports case by case (Mann-Whitney U)");
+  CLI::App* cmd = app.add_subcommand("compare", "Compare two reports case by case (Mann-Whitney U; paired runs: Wilcoxon signed-rank)");
   add_compare_args(*cmd, args->compare);
   cmd->add_option("--format", args->format, "Output format")
       ->check(CLI::IsMember({"table", "markdown", "csv", "json"}))

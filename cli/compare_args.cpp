@@ -20,6 +20,9 @@ void add_compare_args(CLI::App& command, CompareArgs& args) {
       ->capture_default_str();
   command.add_option("--filter", args.filter, "Only cases whose id matches this regular expression");
   command.add_option("--metric", args.metrics, "Only this metric (repeatable)");
+  command.add_flag("--unpaired", args.unpaired,
+                   "Test the reports of one paired run (velo run --baseline-velo) as independent samples "
+                   "(Mann-Whitney U) instead of fork by fork");
 }
 
 Expected<report::CompareOptions> compare_options(const CompareArgs& args) {
@@ -39,6 +42,7 @@ Expected<report::CompareOptions> compare_options(const CompareArgs& args) {
     }
   }
   options.metrics = args.metrics;
+  options.use_pairing = !args.unpaired;
   return options;
 }
 

@@ -19,6 +19,7 @@ struct CompareArgs {
   std::string correction = "holm";
   std::string filter;
   std::vector<std::string> metrics;
+  bool unpaired = false;  // --unpaired: ignore a paired run's pairing
 };
 
 void add_compare_args(CLI::App& command, CompareArgs& args);

@@ -80,7 +80,7 @@ per100() { python3 -c "print('%.2f' % (100 * $1 / max(1, $2)))"; }
 
 if [[ -z "${SKIP_AA:-}" ]]; then
   echo "A/A: the built-in quick suite at $reps repetitions in $forks forks, $pairs pairs of two rounds ($rounds_label)" >&2
-  one_flags=0; one_failing=0; one_comparisons=0; two_flags=0; two_failing=0; two_comparisons=0
+  one_flags=0; one_failing=0; one_comparisons=0; two_flags=0; two_failing=0; two_comparisons=0; unpaired_flags=0
   aa_run() { "$velo" run --quiet --repetitions "$reps" --forks "$forks" --format json --out "$1" >/dev/null; }
   aa_base() { aa_run "$work/a$round.json"; }
   aa_head() { aa_run "$work/b$round.json"; }
@@ -101,6 +101,12 @@ if [[ -z "${SKIP_AA:-}" ]]; then
       read -r n f c ratio ids < <(gate_figures "$work/one.json")
       one_flags=$((one_flags + n)); one_failing=$((one_failing + f)); one_comparisons=$((one_comparisons + c))
       echo "  pair $i, round $round alone: $n flagged ($f failing) of $c; geomean head/base $ratio; $ids" >&2
+      if [[ -n "${PAIRED:-}" ]]; then  # the same reports tested as independent samples
+        "$velo" gate "$work/a$round.json" "$work/b$round.json" --format json --unpaired >"$work/one.json" || true
+        read -r n f c ratio ids < <(gate_figures "$work/one.json")
+        unpaired_flags=$((unpaired_flags + n))
+        echo "    unpaired: $n flagged; $ids" >&2
+      fi
     done
     read -r n f c ratio ids < <(gate_figures "$work/two.json")
     two_flags=$((two_flags + n)); two_failing=$((two_failing + f)); two_comparisons=$((two_comparisons + c))
@@ -148,8 +154,8 @@ ab_paired_run() {  # ab_paired_run BASE_OUT HEAD_OUT INCREMENTS
   sed -i "s/increments=$3\b/increments=200/g" "$1" "$2"
 }
 
-ab() {  # ab PERCENT -> "one_round@3% one_round@5% confirmed@3% confirmed@5% mean_measured_delta"
-  local more=$((200 + 2 * $1)) one3=0 one5=0 two3=0 two5=0 deltas=""
+ab() {  # ab PERCENT -> "one_round@3% one_round@5% confirmed@3% confirmed@5% unpaired@5% measured_deltas"
+  local more=$((200 + 2 * $1)) one3=0 one5=0 two3=0 two5=0 unpaired5=0 deltas=""
   ab_base() { ab_run "$work/base$round.json" 200; }
   ab_head() { ab_run "$work/head$round.json" "$more"; }
   for i in $(seq "$ab_pairs"); do
@@ -163,6 +169,8 @@ ab() {  # ab PERCENT -> "one_round@3% one_round@5% confirmed@3% confirmed@5% mea
       local alone=("$velo" gate "$work/base$round.json" "$work/head$round.json" --metric "$metric")
       "${alone[@]}" --max-regression 3% --format json >"$work/ab.json" || one3=$((one3 + 1))
       "${alone[@]}" >/dev/null || one5=$((one5 + 1))
+      # Paired runs: the same reports tested as independent samples too, for comparison.
+      if [[ -n "${PAIRED:-}" ]]; then "${alone[@]}" --unpaired >/dev/null || unpaired5=$((unpaired5 + 1)); fi
       deltas="$deltas $(measured_delta "$work/ab.json")"
     done
     local confirmed=("$velo" gate "$work/base1.json" "$work/head1.json" --metric "$metric"
@@ -170,7 +178,7 @@ ab() {  # ab PERCENT -> "one_round@3% one_round@5% confirmed@3% confirmed@5% mea
     "${confirmed[@]}" --max-regression 3% >/dev/null || two3=$((two3 + 1))
     "${confirmed[@]}" >/dev/null || two5=$((two5 + 1))
   done
-  echo "$one3 $one5 $two3 $two5 $(python3 -c 'import sys; xs=[float(x) for x in sys.argv[1:]]; print("%+.1f%%/%+.1f%%/%+.1f%%" % (100*min(xs), 100*sum(xs)/len(xs), 100*max(xs)))' $deltas)"
+  echo "$one3 $one5 $two3 $two5 $unpaired5 $(python3 -c 'import sys; xs=[float(x) for x in sys.argv[1:]]; print("%+.1f%%/%+.1f%%/%+.1f%%" % (100*min(xs), 100*sum(xs)/len(xs), 100*max(xs)))' $deltas)"
 }
 
 # AB_AMONG: the same slowdowns, but hidden in two cases of a larger run, as a gated
@@ -234,7 +242,7 @@ if [[ -z "${SKIP_AB:-}" && -n "${AB_AMONG:-}" ]]; then
   echo "A/B among $AB_AMONG: +5% and +10% in the same runs, $ab_pairs pairs of two rounds ($order, $metric)" >&2
   among_base() { among_run "$work/base$round.json" 0 0; }
   among_head() { among_run "$work/head$round.json" 10 20; }
-  one5=0; one10=0; two5=0; two10=0; others=0; other_comparisons=0; d5=""; d10=""
+  one5=0; one10=0; two5=0; two10=0; others=0; other_comparisons=0; d5=""; d10=""; u5=0; u10=0; u_others=0
   for i in $(seq "$ab_pairs"); do
     if [[ -n "${PAIRED:-}" ]]; then
       for round in 1 2; do among_paired_run "$work/base$round.json" "$work/head$round.json"; done
@@ -249,6 +257,14 @@ if [[ -z "${SKIP_AB:-}" && -n "${AB_AMONG:-}" ]]; then
       d5="$d5 $x5"; d10="$d10 $x10"
       echo "  pair $i, round $round alone: +5% $([[ $c5 == 1 ]] && echo caught || echo missed) ($x5)," \
            "+10% $([[ $c10 == 1 ]] && echo caught || echo missed) ($x10), $o other flags of $n ($(elapsed))" >&2
+      if [[ -n "${PAIRED:-}" ]]; then  # the same reports tested as independent samples
+        "$velo" gate "$work/base$round.json" "$work/head$round.json" --metric "$metric" --format json --unpaired \
+          >"$work/among.json" || true
+        read -r c5 c10 x5 x10 o n < <(among_figures "$work/among.json")
+        u5=$((u5 + c5)); u10=$((u10 + c10)); u_others=$((u_others + o))
+        echo "    unpaired: +5% $([[ $c5 == 1 ]] && echo caught || echo missed)," \
+             "+10% $([[ $c10 == 1 ]] && echo caught || echo missed), $o other flags" >&2
+      fi
     done
     "$velo" gate "$work/base1.json" "$work/head1.json" --metric "$metric" --format json \
       --confirm-with "$work/base2.json" "$work/head2.json" >"$work/among.json" || true
@@ -261,14 +277,18 @@ if [[ -z "${SKIP_AB:-}" && -n "${AB_AMONG:-}" ]]; then
   echo "A/B +5%  (measured min/mean/max $(spread $d5)): caught: one round $one5 of $((2 * ab_pairs)); --confirm-with $two5 of $ab_pairs"
   echo "A/B +10% (measured min/mean/max $(spread $d10)): caught: one round $one10 of $((2 * ab_pairs)); --confirm-with $two10 of $ab_pairs"
   echo "the other cases of those runs (A/A): $others flagged of $other_comparisons comparisons ($(per100 "$others" "$other_comparisons") per 100)"
+  if [[ -n "${PAIRED:-}" ]]; then
+    echo "the same runs tested unpaired (velo gate --unpaired), one round: +5% $u5, +10% $u10 of $((2 * ab_pairs));" \
+         "the other cases: $u_others flagged of $other_comparisons"
+  fi
   exit 0
 fi
 
 if [[ -z "${SKIP_AB:-}" ]]; then
   echo "A/B: +5% and +10% increments per op, $ab_pairs pairs of two rounds each ($order, $metric)" >&2
-  read -r ab5_one3 ab5_one5 ab5_two3 ab5_two5 ab5_delta < <(ab 5)
+  read -r ab5_one3 ab5_one5 ab5_two3 ab5_two5 ab5_unpaired ab5_delta < <(ab 5)
   echo "  +5% done ($(elapsed))" >&2
-  read -r ab10_one3 ab10_one5 ab10_two3 ab10_two5 ab10_delta < <(ab 10)
+  read -r ab10_one3 ab10_one5 ab10_two3 ab10_two5 ab10_unpaired ab10_delta < <(ab 10)
 fi
 
 echo "velo gate quality: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), load average $(cut -d' ' -f1-3 /proc/loadavg), $(elapsed)"
@@ -277,6 +297,9 @@ if [[ -z "${SKIP_AA:-}" ]]; then
        "($(per100 "$one_flags" "$one_comparisons") per 100), $one_failing failing the gate ($(per100 "$one_failing" "$one_comparisons") per 100)"
   echo "A/A ($reps reps in $forks forks, defaults, $rounds_label), --confirm-with: $two_flags flagged of $two_comparisons comparisons" \
        "($(per100 "$two_flags" "$two_comparisons") per 100), $two_failing failing the gate ($(per100 "$two_failing" "$two_comparisons") per 100)"
+  if [[ -n "${PAIRED:-}" ]]; then
+    echo "A/A, the same runs tested unpaired (velo gate --unpaired), one round: $unpaired_flags flagged of $one_comparisons"
+  fi
 fi
 if [[ -z "${SKIP_AB:-}" ]]; then
   echo "A/B on $metric, $ab_reps reps in $forks forks$([[ -n "${PAIRED:-}" ]] && echo ", base and head paired fork by fork"):"
@@ -284,4 +307,8 @@ if [[ -z "${SKIP_AB:-}" ]]; then
        "$ab5_one5 at 5%; --confirm-with $ab5_two3 of $ab_pairs at 3%, $ab5_two5 at 5%"
   echo "A/B +10% (measured min/mean/max $ab10_delta): caught: one round $ab10_one3 of $((2 * ab_pairs)) at 3%," \
        "$ab10_one5 at 5%; --confirm-with $ab10_two3 of $ab_pairs at 3%, $ab10_two5 at 5%"
+  if [[ -n "${PAIRED:-}" ]]; then
+    echo "the same runs tested unpaired (velo gate --unpaired), one round at 5%: +5% $ab5_unpaired," \
+         "+10% $ab10_unpaired of $((2 * ab_pairs))"
+  fi
 fi

@@ -153,7 +153,7 @@ Comparison compare_reports(const Report& base, const Report& head, const Compare
   Comparison comparison;
   comparison.options = options;
   comparison.warnings = environment_differences(base, head);
-  comparison.paired = is_pair(base, head);
+  comparison.paired = options.use_pairing && is_pair(base, head);
   std::set<std::string> unpaired;  // cases of a paired run whose forks could not be paired
   std::map<std::pair<std::string, std::string>, PairedTest> paired_tests;  // by (case, metric)
   std::set<std::string> too_few_forks;  // cases whose paired test could not get through the correction

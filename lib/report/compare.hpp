@@ -33,6 +33,7 @@ struct CompareOptions {
   stats::Correction correction = stats::Correction::holm;
   std::optional<std::regex> filter;   // on case ids
   std::vector<std::string> metrics;   // empty: every metric both reports have
+  bool use_pairing = true;            // test a paired run's reports fork by fork (is_pair)
 };
 
 enum class Test {

@@ -174,6 +174,9 @@ TEST_CASE("--baseline-velo measures every fork with both builds and writes both 
   // Two forks cannot be significant paired (2 / 2^2 = 0.5): the U test, and the advice.
   CHECK(contains(compare.out, "because 2 paired forks can never reach"));
   CHECK(contains(compare.out, "measure with --forks 7 or more"));
+  auto unpaired = velo({"compare", base.string(), head.string(), "--unpaired", "--color", "never"});
+  CHECK(unpaired.exit_code == 0);
+  CHECK_FALSE(contains(unpaired.out, "paired forks"));
   auto gate = velo({"gate", base.string(), head.string(), "--max-regression", "1000%"});
   CHECK(gate.exit_code == 0);
 }

@@ -327,6 +327,12 @@ TEST_CASE("a paired run is tested fork by fork: drift shared by a pair cancels",
   CHECK(u->p_value > 0.05);
   CHECK(u->verdict == Verdict::same);
   CHECK(report::evaluate_gate(unpaired_base, unpaired_head, {}).passed());
+  // --unpaired: the same, with the pairing still in the reports.
+  report::CompareOptions ignore_pairing;
+  ignore_pairing.use_pairing = false;
+  const auto ignored = report::compare_reports(base, head, ignore_pairing);
+  CHECK_FALSE(ignored.paired);
+  CHECK(ignored.cases[0].find_metric("ns_per_op")->p_value == u->p_value);
 }
 
 TEST_CASE("identical paired sides pass; different paired runs are not a pair", "[compare]") {
