@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Counts test cases over meson test logs and prints 'N passed, N failed[, N skipped]'.
+"""Counts test cases over meson test logs; the last line it prints is 'N passed, N failed'
+(skipped tests, when any, are counted on the line before, so CI can parse the last line as is).
 
 Each meson test is a Catch2 executable; its closing line ("All tests passed (A assertions
 in N test cases)" or "test cases: N | P passed | F failed") gives the per-case counts. A
@@ -54,10 +55,9 @@ def main(paths):
         except FileNotFoundError:
             print(f"missing test log: {path}", file=sys.stderr)
             totals[1] += 1
-    line = f"{totals[0]} passed, {totals[1]} failed"
     if totals[2]:
-        line += f", {totals[2]} skipped"
-    print(line)
+        print(f"{totals[2]} skipped")
+    print(f"{totals[0]} passed, {totals[1]} failed")
     return 0 if found and totals[1] == 0 else 1
 
 
