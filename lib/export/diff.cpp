@@ -42,11 +42,11 @@ std::string test_description(const Comparison& comparison) {
   for (const auto& cc : comparison.cases) {
     for (const auto& mc : cc.metrics) (mc.test == report::Test::signed_rank ? paired : unpaired) = true;
   }
-  const char* test = !paired ? "two-sided Mann-Whitney U"
-                     : unpaired ? "two-sided Wilcoxon signed-rank over the forks of one paired run (fork medians, "
-                                  "head/base), Mann-Whitney U for the cases the warnings name"
-                                : "two-sided Wilcoxon signed-rank over the forks of one paired run (fork medians, "
-                                  "head/base)";
+  std::string test = "two-sided Mann-Whitney U";
+  if (paired) {
+    test = "two-sided Wilcoxon signed-rank over the forks of one paired run (fork medians, head/base)";
+    if (unpaired) test += ", Mann-Whitney U for the cases the warnings name";
+  }
   return fmt::format("{}, {}-corrected across cases", test, to_string(comparison.options.correction));
 }
 

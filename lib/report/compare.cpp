@@ -233,14 +233,16 @@ Comparison compare_reports(const Report& base, const Report& head, const Compare
 
   // Correct each metric's p-values across the cases that measured it, then judge.
   std::vector<std::string> metric_order;  // first appearance, so geomean rows follow table order
-  std::map<std::string, std::vector<MetricComparison*>> by_metric;
-  std::map<const MetricComparison*, std::string> case_of;
+  struct Row {
+    const std::string* case_id;
+    MetricComparison* mc;
+  };
+  std::map<std::string, std::vector<Row>> by_metric;
   for (auto& cc : comparison.cases) {
     for (auto& mc : cc.metrics) {
-      case_of[&mc] = cc.id;
       auto& group = by_metric[mc.spec.name];
       if (group.empty()) metric_order.push_back(mc.spec.name);
-      group.push_back(&mc);
+      group.push_back({&cc.id, &mc});
     }
   }
   for (const auto& name : metric_order) {
@@ -252,14 +254,14 @@ Comparison compare_reports(const Report& base, const Report& head, const Compare
                                    : options.alpha / static_cast<double>(group.size());
     // A paired run is tested paired wherever that test can reach significance at all;
     // chosen from the number of forks and cases only, never from the data.
-    for (auto* mc : group) {
+    for (const auto& [case_id, mc] : group) {
       mc->flaggable_p = flaggable_p;
-      const auto it = paired_tests.find({case_of[mc], name});
+      const auto it = paired_tests.find({*case_id, name});
       if (it == paired_tests.end()) continue;
       const PairedTest& paired = it->second;
       if (paired.smallest_p >= flaggable_p) {
         if (too_few_forks.empty()) too_few_pairs = paired.pairs;
-        too_few_forks.insert(case_of[mc]);
+        too_few_forks.insert(*case_id);
         forks_needed = std::max(forks_needed, pairs_needed(flaggable_p));
         continue;
       }
@@ -270,20 +272,20 @@ Comparison compare_reports(const Report& base, const Report& head, const Compare
       mc->smallest_p = paired.smallest_p;
     }
     std::vector<double> raw;
-    for (const auto* mc : group) raw.push_back(mc->p_value);
+    for (const auto& row : group) raw.push_back(row.mc->p_value);
     const auto adjusted = stats::adjust_p_values(raw, options.correction);
     for (std::size_t i = 0; i < group.size(); ++i) {
-      MetricComparison& mc = *group[i];
+      MetricComparison& mc = *group[i].mc;
       mc.p_adjusted = adjusted[i];
       mc.verdict = judge(mc.delta, mc.p_adjusted, mc.spec.better, options.alpha, options.min_change);
     }
     // Geometric mean of ratios over cases with positive medians on both sides.
     GeometricMean gm;
     gm.metric = name;
-    gm.unit = group.front()->spec.unit;
-    gm.better = group.front()->spec.better;
+    gm.unit = group.front().mc->spec.unit;
+    gm.better = group.front().mc->spec.better;
     double log_sum = 0;
-    for (const auto* mc : group) {
+    for (const auto& [case_id, mc] : group) {
       if (mc->base.median > 0 && mc->head.median > 0) {
         log_sum += std::log(mc->head.median / mc->base.median);
         ++gm.cases;

@@ -7,7 +7,9 @@
 // of BASE and of HEAD measured back to back), the test is instead the Wilcoxon
 // signed-rank test over the forks' paired log ratios, log(head/base) of each fork's
 // median: whatever moved both sides of a pair (a busy neighbour, a slow minute)
-// cancels, and only the builds' difference and each process's own luck remain.
+// cancels, and only the builds' difference and each process's own luck remain. That
+// test is used only where its smallest possible p (2 / 2^forks) can get through the
+// correction below; elsewhere the U test stands, with a warning naming the forks needed.
 // p-values are corrected across the cases of each metric (Holm by default)
 // so that a comparison of 100 cases does not flag five of them on noise alone. A
 // difference is reported only if it is significant after correction AND larger than
