@@ -49,7 +49,7 @@ class Workload {
 
   // Performs exactly `ops` operations (ops >= 1) and returns the wall-clock seconds
   // of the measured region only. A team of threads is timed from release to the
-  // last member finishing (see runner/thread_team.hpp).
+  // last member finishing (see threads/thread_team.hpp).
   virtual double run(std::int64_t ops) = 0;
 
   // Outside timing: reset per-repetition state (latency samplers, dropped caches).

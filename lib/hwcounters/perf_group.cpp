@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <fstream>
 
-#include "runner/thread_team.hpp"
+#include "threads/thread_team.hpp"
 
 namespace velo::hw {
 

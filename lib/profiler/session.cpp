@@ -29,7 +29,7 @@
 
 #include "profiler/profiler_config.hpp"
 #include "profiler/symbolizer.hpp"
-#include "runner/thread_team.hpp"
+#include "threads/thread_team.hpp"
 
 #if VELO_HAVE_PROFILER
 #define UNW_LOCAL_ONLY

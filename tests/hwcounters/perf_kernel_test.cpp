@@ -7,7 +7,7 @@
 #include <cstdio>
 
 #include "hwcounters/perf_group.hpp"
-#include "runner/thread_team.hpp"
+#include "threads/thread_team.hpp"
 
 int main() {
   constexpr int kSkip = 77;

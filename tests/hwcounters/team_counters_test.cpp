@@ -7,7 +7,7 @@
 #include <set>
 
 #include "hwcounters/perf_group.hpp"
-#include "runner/thread_team.hpp"
+#include "threads/thread_team.hpp"
 
 TEST_CASE("team thread ids are the members' kernel tids", "[hwcounters]") {
   velo::ThreadTeam team(3);

@@ -16,7 +16,7 @@
 #include <string>
 
 #include "profiler/profiler.hpp"
-#include "runner/thread_team.hpp"
+#include "threads/thread_team.hpp"
 
 using namespace velo::profiler;
 

@@ -9,7 +9,7 @@
 
 #include "families/family.hpp"
 #include "hwcounters/perf_group.hpp"
-#include "runner/thread_team.hpp"
+#include "threads/thread_team.hpp"
 
 namespace velo::cacheline {
 

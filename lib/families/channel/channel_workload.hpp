@@ -35,7 +35,7 @@
 #include "families/channel/latency.hpp"
 #include "families/channel/message.hpp"
 #include "families/family.hpp"
-#include "runner/thread_team.hpp"
+#include "threads/thread_team.hpp"
 
 namespace velo::channel {
 

@@ -22,7 +22,7 @@
 #include <atomic>
 #include <cstdint>
 
-#include "core/futex.hpp"
+#include "threads/futex.hpp"
 
 namespace velo::channel {
 

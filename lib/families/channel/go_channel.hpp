@@ -28,8 +28,8 @@
 #include <mutex>
 #include <vector>
 
-#include "core/futex.hpp"
-#include "runner/spin.hpp"
+#include "threads/futex.hpp"
+#include "threads/spin.hpp"
 
 namespace velo::channel {
 

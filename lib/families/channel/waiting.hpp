@@ -25,7 +25,7 @@
 
 #include "families/channel/channel_config.hpp"
 #include "families/channel/event_count.hpp"
-#include "runner/spin.hpp"
+#include "threads/spin.hpp"
 
 namespace velo::channel {
 

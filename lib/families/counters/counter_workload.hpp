@@ -16,7 +16,7 @@
 
 #include "families/counters/busy_delay.hpp"
 #include "families/family.hpp"
-#include "runner/thread_team.hpp"
+#include "threads/thread_team.hpp"
 
 namespace velo::counters {
 

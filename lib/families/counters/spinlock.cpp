@@ -8,7 +8,7 @@
 
 #include "families/counters/counter_workload.hpp"
 #include "families/counters/counters.hpp"
-#include "runner/spin.hpp"
+#include "threads/spin.hpp"
 
 namespace velo::counters {
 namespace {

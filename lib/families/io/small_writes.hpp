@@ -30,7 +30,7 @@
 
 #include "families/io/endpoints.hpp"
 #include "families/io/transfer_workload.hpp"
-#include "runner/thread_team.hpp"
+#include "threads/thread_team.hpp"
 
 namespace velo::io {
 

@@ -30,7 +30,7 @@
 #include <optional>
 
 #include "families/io/transfer.hpp"
-#include "runner/thread_team.hpp"
+#include "threads/thread_team.hpp"
 
 namespace velo::io {
 

@@ -35,7 +35,7 @@
 #include "families/family.hpp"
 #include "families/map/latency_sampler.hpp"
 #include "families/map/plan.hpp"
-#include "runner/thread_team.hpp"
+#include "threads/thread_team.hpp"
 
 namespace velo::map {
 

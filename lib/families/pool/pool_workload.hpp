@@ -41,7 +41,7 @@
 #include "families/family.hpp"
 #include "families/pool/mailbox.hpp"
 #include "families/pool/objects.hpp"
-#include "runner/thread_team.hpp"
+#include "threads/thread_team.hpp"
 
 namespace velo::pool {
 

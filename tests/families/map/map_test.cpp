@@ -20,7 +20,7 @@
 #include "families/map/sync_map.hpp"
 #include "families/map/tbb_hash_map.hpp"
 #include "families/map/zipfian.hpp"
-#include "runner/thread_team.hpp"
+#include "threads/thread_team.hpp"
 
 namespace {
 

@@ -5,7 +5,7 @@
 #include <thread>
 #include <vector>
 
-#include "runner/thread_team.hpp"
+#include "threads/thread_team.hpp"
 
 TEST_CASE("a team runs every member once per round", "[thread_team]") {
   for (int size : {1, 2, 3, 8}) {

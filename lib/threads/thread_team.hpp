@@ -6,7 +6,7 @@
 // profiler sees every thread through the hooks below.
 //
 // Member 0 is the thread that calls run(); members 1..size-1 are owned threads.
-// Waiting members spin briefly and then block on a futex (core/futex.hpp), so a
+// Waiting members spin briefly and then block on a futex (threads/futex.hpp), so a
 // team larger than the machine does not burn the cores the work needs.
 #pragma once
 

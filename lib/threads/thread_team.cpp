@@ -1,12 +1,12 @@
-#include "runner/thread_team.hpp"
+#include "threads/thread_team.hpp"
 
 #include <pthread.h>
 
 #include <cassert>
 #include <chrono>
 
-#include "core/futex.hpp"
-#include "runner/spin.hpp"
+#include "threads/futex.hpp"
+#include "threads/spin.hpp"
 
 namespace velo {
 
