@@ -138,7 +138,7 @@ int run_export(const ExportArgs& args) {
     return exit_code::bad_input;
   }
 
-  auto text = read_text_file(args.input);
+  auto text = read_text_file(args.input, "report or folded file");
   if (!text) {
     print_error(text.error().describe());
     return exit_code::bad_input;

@@ -22,9 +22,7 @@ struct FlameArgs {
 };
 
 Expected<profiler::FoldedStacks> load_folded(const std::string& path) {
-  auto text = read_text_file(path);
-  if (!text) return text.error();
-  return profiler::FoldedStacks::parse(*text, path);
+  return profiler::FoldedStacks::read_file(path);
 }
 
 int run_flame(FlameArgs& args) {

@@ -3,10 +3,9 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <regex>
-
 #include "cli/commands.hpp"
 #include "core/atomic_file.hpp"
+#include "core/pattern.hpp"
 #include "core/text.hpp"
 #include "export/exporters.hpp"
 #include "runner/profile_request.hpp"
@@ -23,7 +22,7 @@ struct RunArgs {
   std::string filter;
   std::optional<int> repetitions;
   std::optional<int> forks;
-  std::string min_time, warmup, timeout;
+  std::optional<std::string> min_time, warmup, timeout;  // given as '' is an error, not unset
   std::vector<std::string> params;
   std::string format = "table";
   std::string color = "auto";
@@ -50,13 +49,10 @@ ProfileOverrides profile_overrides(const RunArgs& args) {
 }
 
 // "--min-time 50ms" -> seconds, or an error naming the option.
-Expected<std::optional<double>> duration_option(const std::string& text, std::string_view option) {
-  if (text.empty()) return std::optional<double>{};
-  auto seconds = parse_duration(text);
-  if (!seconds || *seconds <= 0) {
-    return make_error(fmt::format("{}: expected a positive duration with a unit such as 50ms, 0.2s or 2m, got '{}'",
-                                  option, text));
-  }
+Expected<std::optional<double>> duration_option(const std::optional<std::string>& text, std::string_view option) {
+  if (!text) return std::optional<double>{};
+  auto seconds = read_duration(*text, /*zero_allowed=*/false);
+  if (!seconds.ok()) return make_error(fmt::format("{}: {}", option, seconds.error().message));
   return std::optional<double>{*seconds};
 }
 
@@ -82,14 +78,14 @@ int run(const RunArgs& args) {
     }
     *target = *seconds;
   }
-  std::optional<std::regex> filter;
+  std::optional<Pattern> filter;
   if (!args.filter.empty()) {
-    try {
-      filter.emplace(args.filter, std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
-      print_error(fmt::format("--filter: '{}' is not a valid regular expression: {}", args.filter, e.what()));
+    auto compiled = Pattern::compile(args.filter, "--filter");
+    if (!compiled.ok()) {
+      print_error(compiled.error().describe());
       return exit_code::bad_input;
     }
+    filter = std::move(*compiled);
   }
 
   auto scenarios = args.paths.empty() ? load_builtin_quick_suite(registry()) : load_scenarios(args.paths, registry());
@@ -104,7 +100,7 @@ int run(const RunArgs& args) {
   }
   std::vector<Case> cases;
   for (Case& c : *expanded) {
-    if (!filter || std::regex_search(c.id, *filter)) cases.push_back(std::move(c));
+    if (!filter || filter->search(c.id)) cases.push_back(std::move(c));
   }
   if (cases.empty()) {
     print_error(fmt::format("--filter '{}' matches none of the {} cases", args.filter, expanded->size()));
@@ -185,7 +181,11 @@ int run(const RunArgs& args) {
   }
   if (session.interrupted) {
     fmt::print(stderr, "velo: interrupted: {} of {} cases finished; the report is marked incomplete\n",
-               session.report.cases.size(), cases.size());
+               session.finished_cases, cases.size());
+    if (!session.partial_cases.empty()) {
+      fmt::print(stderr, "velo: {} case(s) hold only some of their forks and are marked partial: {}\n",
+                 session.partial_cases.size(), join(session.partial_cases, ", "));
+    }
     return exit_code::interrupted;
   }
   if (!session.profile_errors.empty()) return exit_code::bad_input;
@@ -200,13 +200,13 @@ void add_run_command(CLI::App& app, Context& context) {
       "run", "Measure every case of the given scenario files (default: the built-in quick suite)");
   cmd->add_option("scenarios", args->paths, "Scenario files or directories (none: the built-in quick suite)");
   cmd->add_option("-o,--out", args->out, "Where to write the JSON report")->capture_default_str();
-  cmd->add_option("--filter", args->filter, "Only cases whose id matches this regular expression (ECMAScript)");
+  cmd->add_option("--filter", args->filter, "Only cases whose id matches this regular expression (RE2 syntax)");
   cmd->add_option("--repetitions", args->repetitions, "Repetitions per case (overrides [run])")
-      ->check(CLI::Range(1, 100000));
+      ->check(CLI::Range(1, kMaxRepetitions));
   cmd->add_option("--forks", args->forks,
                   "Spread each case's repetitions over up to N worker processes, measured in rounds across "
                   "all cases (overrides [run]; see docs/gate.md)")
-      ->check(CLI::Range(1, 100000));
+      ->check(CLI::Range(1, kMaxRepetitions));
   cmd->add_option("--min-time", args->min_time, "Minimum measured time per repetition, e.g. 50ms, 0.2s");
   cmd->add_option("--warmup", args->warmup, "Warm-up time before the first repetition, e.g. 20ms");
   cmd->add_option("--timeout", args->timeout, "Per-case timeout, e.g. 60s (needs isolation)");

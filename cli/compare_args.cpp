@@ -18,11 +18,13 @@ void add_compare_args(CLI::App& command, CompareArgs& args) {
   command.add_option("--correction", args.correction, "Multiple-comparison correction across cases")
       ->check(CLI::IsMember({"holm", "bh", "none"}))
       ->capture_default_str();
-  command.add_option("--filter", args.filter, "Only cases whose id matches this regular expression");
+  command.add_option("--filter", args.filter, "Only cases whose id matches this regular expression (RE2 syntax)");
   command.add_option("--metric", args.metrics, "Only this metric (repeatable)");
   command.add_flag("--unpaired", args.unpaired,
                    "Test the reports of one paired run (velo run --baseline-velo) as independent samples "
                    "(Mann-Whitney U) instead of fork by fork");
+  command.add_flag("--allow-missing", args.allow_missing,
+                   "Compare even when HEAD lacks more than half of BASE's cases (at least one must match)");
 }
 
 Expected<report::CompareOptions> compare_options(const CompareArgs& args) {
@@ -35,14 +37,13 @@ Expected<report::CompareOptions> compare_options(const CompareArgs& args) {
                        : args.correction == "bh" ? stats::Correction::benjamini_hochberg
                                                  : stats::Correction::none;
   if (!args.filter.empty()) {
-    try {
-      options.filter.emplace(args.filter, std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
-      return make_error(fmt::format("--filter: '{}' is not a valid regular expression: {}", args.filter, e.what()));
-    }
+    auto filter = Pattern::compile(args.filter, "--filter");
+    if (!filter.ok()) return filter.error();
+    options.filter = std::move(*filter);
   }
   options.metrics = args.metrics;
   options.use_pairing = !args.unpaired;
+  options.allow_missing = args.allow_missing;
   return options;
 }
 
@@ -51,6 +52,9 @@ Expected<std::pair<report::Report, report::Report>> read_reports(const CompareAr
   if (!base.ok()) return base.error();
   auto head = report::read_report_file(args.head);
   if (!head.ok()) return head.error();
+  auto options = compare_options(args);
+  if (!options.ok()) return options.error();
+  if (auto comparable = report::check_comparable(*base, *head, *options); !comparable.ok()) return comparable.error();
   return std::pair{std::move(*base), std::move(*head)};
 }
 

@@ -1,6 +1,9 @@
 // The one place velo writes output files. A file is written to a temporary name
 // in the same directory, flushed and renamed over the target, so a reader (or an
-// interrupted run) never sees a half-written report.
+// interrupted run) never sees a half-written report. Atomic replacement applies to
+// regular files (and missing paths) only: a character device or FIFO (/dev/null,
+// /dev/full, a pipe) is written in place and its write errors reported, never
+// replaced; a directory or socket is refused. Every write, fsync and close is checked.
 #pragma once
 
 #include <string>
@@ -11,6 +14,7 @@
 namespace velo {
 
 Status write_file_atomically(const std::string& path, std::string_view contents);
-Expected<std::string> read_text_file(const std::string& path);
+// A report or folded-stack file: read_input_file with kMaxDataFileBytes.
+Expected<std::string> read_text_file(const std::string& path, std::string_view what = "data file");
 
 }  // namespace velo

@@ -52,6 +52,26 @@ std::optional<double> parse_duration(std::string_view text) {
   return std::nullopt;
 }
 
+Expected<double> read_duration(std::string_view text, bool zero_allowed) {
+  if (text.empty()) return make_error("expected a duration such as 50ms, 0.2s or 2m, got an empty string");
+  const std::optional<double> seconds = parse_duration(text);
+  if (!seconds) {
+    return make_error(fmt::format("expected a duration such as 50ms, 0.2s or 2m (units ns, us, ms, s, m), got '{}'",
+                                  text));
+  }
+  if (*seconds == 0) {
+    if (zero_allowed) return 0.0;
+    return make_error(fmt::format("must be greater than zero, got '{}'", text));
+  }
+  if (*seconds < kMinDurationSeconds) {
+    return make_error(fmt::format("'{}' is shorter than the smallest duration, 1ns", text));
+  }
+  if (*seconds > kMaxDurationSeconds) {
+    return make_error(fmt::format("'{}' is longer than the largest duration, 7 days", text));
+  }
+  return *seconds;
+}
+
 std::string format_duration(double seconds) {
   if (seconds < 1e-6) return fmt::format("{}ns", format_significant(seconds * 1e9));
   if (seconds < 1e-3) return fmt::format("{}us", format_significant(seconds * 1e6));
@@ -91,6 +111,75 @@ std::string format_bytes(double bytes) {
     if (std::fabs(bytes) >= scale) return format_significant(bytes / scale) + " " + suffix;
   }
   return format_significant(bytes) + " B";
+}
+
+namespace {
+
+// The bytes at the start of `text` that form one character or, if they do not, the
+// maximal subpart of one (at least 1 byte). `valid` says which.
+std::size_t utf8_prefix(std::string_view text, bool& valid) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char lead = byte(0);
+  valid = true;
+  if (lead < 0x80) return 1;
+  std::size_t length = 0;
+  unsigned char low = 0x80, high = 0xBF;  // the range of the second byte (Unicode Table 3-7)
+  if (lead >= 0xC2 && lead <= 0xDF) length = 2;
+  else if (lead == 0xE0) length = 3, low = 0xA0;
+  else if (lead >= 0xE1 && lead <= 0xEC) length = 3;
+  else if (lead == 0xED) length = 3, high = 0x9F;  // no surrogates
+  else if (lead >= 0xEE && lead <= 0xEF) length = 3;
+  else if (lead == 0xF0) length = 4, low = 0x90;
+  else if (lead >= 0xF1 && lead <= 0xF3) length = 4;
+  else if (lead == 0xF4) length = 4, high = 0x8F;  // nothing above U+10FFFF
+  valid = false;
+  if (length == 0) return 1;
+  if (text.size() < 2 || byte(1) < low || byte(1) > high) return 1;
+  for (std::size_t i = 2; i < length; ++i) {
+    if (i >= text.size() || (byte(i) & 0xC0) != 0x80) return i;
+  }
+  valid = true;
+  return length;
+}
+
+}  // namespace
+
+std::size_t utf8_sequence_length(std::string_view text) {
+  if (text.empty()) return 0;
+  bool valid = false;
+  const std::size_t n = utf8_prefix(text, valid);
+  return valid ? n : 0;
+}
+
+std::string valid_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  while (!text.empty()) {
+    bool valid = false;
+    const std::size_t n = utf8_prefix(text, valid);
+    if (valid) out.append(text.substr(0, n));
+    else out += "\xEF\xBF\xBD";
+    text.remove_prefix(n);
+  }
+  return out;
+}
+
+std::optional<std::string> forbidden_name_character(std::string_view name, std::string_view also) {
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const auto c = static_cast<unsigned char>(name[i]);
+    if (c == '\n') return "a line break";
+    if (c == 0) return "a NUL byte";
+    if (c < 0x20 || c == 0x7f) return fmt::format("the control character U+{:04X}", c);
+    if (c == ';' || also.find(static_cast<char>(c)) != std::string_view::npos) return fmt::format("'{}'", name[i]);
+    // Bidirectional controls, by their UTF-8 bytes.
+    const std::string_view rest = name.substr(i);
+    for (std::string_view bidi : {"\xD8\x9C", "\xE2\x80\x8E", "\xE2\x80\x8F", "\xE2\x80\xAA", "\xE2\x80\xAB",
+                                  "\xE2\x80\xAC", "\xE2\x80\xAD", "\xE2\x80\xAE", "\xE2\x81\xA6",
+                                  "\xE2\x81\xA7", "\xE2\x81\xA8", "\xE2\x81\xA9"}) {
+      if (rest.starts_with(bidi)) return "a bidirectional control character";
+    }
+  }
+  return std::nullopt;
 }
 
 std::string join(const std::vector<std::string>& parts, std::string_view separator) {

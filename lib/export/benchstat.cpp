@@ -1,5 +1,7 @@
 #include "export/benchstat.hpp"
 
+#include "export/iterations.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -60,10 +62,9 @@ std::string benchstat_text(const report::Report& report) {
     if (c.status != report::CaseStatus::ok || c.metrics.empty()) continue;
     const auto ordered = in_go_order(c);
     const std::size_t repetitions = ordered.front()->samples.size();
-    const auto* iterations = c.details.contains("iterations") ? &c.details["iterations"] : nullptr;
     for (std::size_t r = 0; r < repetitions; ++r) {
       // The iteration count is informational for benchstat; 1 when the report lacks it.
-      const long long n = iterations && r < iterations->size() ? (*iterations)[r].get<long long>() : 1;
+      const long long n = iterations_of(c.details, r);
       out += fmt::format("{}-{}\t{}", go_name(c.spec), procs, n);
       for (const auto* metric : ordered) {
         const double value = r < metric->samples.size() ? metric->samples[r] : std::nan("");

@@ -228,7 +228,7 @@ std::string diff_json(const Comparison& comparison) {
   return json{{"alpha", o.alpha}, {"min_change", o.min_change}, {"correction", to_string(o.correction)},
               {"paired", comparison.paired},
               {"warnings", comparison.warnings}, {"cases", cases}, {"geomeans", geomeans}}
-             .dump(2) + "\n";
+             .dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 namespace {
@@ -313,7 +313,7 @@ std::string gate_json(const report::GateResult& result) {
   return json{{"passed", result.passed()}, {"regressions", result.regressions()}, {"unchanged", result.unchanged},
               {"underpowered", result.underpowered}, {"findings", findings},
               {"comparison", json::parse(diff_json(result.comparison))}}
-             .dump(2) + "\n";
+             .dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace velo::exporter

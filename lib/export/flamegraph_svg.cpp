@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <map>
-#include <memory>
+#include <vector>
 
 namespace velo::exporter {
 
@@ -18,28 +18,37 @@ constexpr double kHeader = 56;    // title, search box
 constexpr double kFooter = 24;    // details line
 constexpr double kCharWidth = 7;  // 12px Verdana, approximately
 
+// The call tree lives in one vector and every walk over it is a loop: a folded stack
+// may be tens of thousands of frames deep (deep recursion is legitimate), and a
+// recursive walk or a chain of owning pointers would overflow the stack.
+using NodeId = std::size_t;
+
 struct Node {
   std::string name;
   std::uint64_t total = 0;
   std::uint64_t self = 0;
   double before_self = 0;  // differential mode: BEFORE's self samples, scaled
-  std::map<std::string, std::unique_ptr<Node>> children;  // sorted by name, like flamegraph.pl
-
-  Node& child(std::string_view child_name) {
-    auto& slot = children[std::string(child_name)];
-    if (!slot) {
-      slot = std::make_unique<Node>();
-      slot->name = std::string(child_name);
-    }
-    return *slot;
-  }
+  int depth = 0;           // the root is 0
+  std::map<std::string, NodeId, std::less<>> children;  // sorted by name, like flamegraph.pl
 };
 
-int depth_of(const Node& node) {
-  int deepest = 0;
-  for (const auto& [name, child] : node.children) deepest = std::max(deepest, depth_of(*child));
-  return deepest + 1;
-}
+struct Tree {
+  std::vector<Node> nodes{Node{.name = "all"}};  // nodes[0] is the root
+
+  NodeId child(NodeId parent, std::string_view name) {
+    auto it = nodes[parent].children.find(name);
+    if (it != nodes[parent].children.end()) return it->second;
+    const NodeId id = nodes.size();
+    nodes[parent].children.emplace(std::string(name), id);
+    nodes.push_back(Node{.name = std::string(name), .depth = nodes[parent].depth + 1});
+    return id;
+  }
+  int depth() const {
+    int deepest = 0;
+    for (const Node& node : nodes) deepest = std::max(deepest, node.depth);
+    return deepest + 1;
+  }
+};
 
 std::string escape_xml(std::string_view text) {
   std::string out;
@@ -50,7 +59,11 @@ std::string escape_xml(std::string_view text) {
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
-      default: out += c;
+      case '\t': case '\n': case '\r': out += c; break;
+      default:
+        // XML 1.0 allows no other control character, not even as a reference.
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) out += "\xEF\xBF\xBD";  // U+FFFD
+        else out += c;
     }
   }
   return out;
@@ -79,14 +92,17 @@ std::string label_for(std::string_view name, double width) {
   const auto fits = static_cast<std::size_t>(std::max(0.0, (width - 6) / kCharWidth));
   if (fits < 3) return {};
   if (name.size() <= fits) return std::string(name);
-  return std::string(name.substr(0, fits - 2)) + "..";
+  std::size_t cut = fits - 2;
+  // Never between the bytes of one UTF-8 character: the SVG must stay well-formed.
+  while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(name.substr(0, cut)) + "..";
 }
 
 class Renderer {
  public:
-  Renderer(const FlameOptions& options, const Node& root, double max_change)
-      : options_(options), root_(root), max_change_(max_change),
-        inner_width_(std::max(1.0, options.width - 2 * kPad)), depth_(depth_of(root)) {}
+  Renderer(const FlameOptions& options, const Tree& tree, double max_change)
+      : options_(options), tree_(tree), root_(tree.nodes[0]), max_change_(max_change),
+        inner_width_(std::max(1.0, options.width - 2 * kPad)), depth_(tree.depth()) {}
 
   std::string render() {
     const double height = kHeader + depth_ * kFrameHeight + kFooter;
@@ -110,7 +126,7 @@ text {{ font-family: Verdana, sans-serif; font-size: 12px; fill: rgb(0,0,0); }}
 )SVG",
         options_.width, height, root_.total, options_.icicle ? 1 : 0, options_.width / 2.0,
         escape_xml(options_.title), kPad, options_.width - kPad - 240, height - 8);
-    draw(root_, 0, 0);
+    draw_all();
     out_ += "</g>\n<script><![CDATA[\n";
     out_ += kScript;
     out_ += "]]></script>\n</svg>\n";
@@ -123,10 +139,32 @@ text {{ font-family: Verdana, sans-serif; font-size: 12px; fill: rgb(0,0,0); }}
     return kHeader + (depth_ - 1 - depth) * kFrameHeight;
   }
 
-  void draw(const Node& node, std::uint64_t offset, int depth) {
+  // Pre-order, children by name: the order a recursive walk would draw them in.
+  void draw_all() {
+    std::vector<std::pair<NodeId, std::uint64_t>> pending{{0, 0}};  // node, offset
+    std::vector<std::pair<NodeId, std::uint64_t>> children;
+    while (!pending.empty()) {
+      const auto [id, offset] = pending.back();
+      pending.pop_back();
+      const Node& node = tree_.nodes[id];
+      if (!draw(node, offset)) continue;
+      // Children start at the parent's left edge; the parent's self time is the gap on the right.
+      children.clear();
+      std::uint64_t child_offset = offset;
+      for (const auto& [child_name, child] : node.children) {
+        children.emplace_back(child, child_offset);
+        child_offset += tree_.nodes[child].total;
+      }
+      pending.insert(pending.end(), children.rbegin(), children.rend());
+    }
+  }
+
+  // Returns false when the frame is too narrow to draw (and so are its children).
+  bool draw(const Node& node, std::uint64_t offset) {
+    const int depth = node.depth;
     const double total = static_cast<double>(root_.total);
     const double width = static_cast<double>(node.total) / total * inner_width_;
-    if (width < options_.min_width) return;
+    if (width < options_.min_width) return false;
     const double x = kPad + static_cast<double>(offset) / total * inner_width_;
     const double percent = 100.0 * static_cast<double>(node.total) / total;
     std::string info = fmt::format("{} ({} samples, {:.2f}%)", node.name, node.total, percent);
@@ -145,12 +183,7 @@ text {{ font-family: Verdana, sans-serif; font-size: 12px; fill: rgb(0,0,0); }}
         name, node.total, offset, depth, delta_attribute, escape_xml(info), x, y_of(depth), width,
         kFrameHeight - 1, fill, x + 3, y_of(depth) + kFrameHeight - 4.5,
         escape_xml(label_for(node.name, width)));
-    // Children start at the parent's left edge; the parent's self time is the gap on the right.
-    std::uint64_t child_offset = offset;
-    for (const auto& [child_name, child] : node.children) {
-      draw(*child, child_offset, depth + 1);
-      child_offset += child->total;
-    }
+    return true;
   }
 
   static constexpr const char* kScript = R"JS(
@@ -214,6 +247,7 @@ text {{ font-family: Verdana, sans-serif; font-size: 12px; fill: rgb(0,0,0); }}
 )JS";
 
   const FlameOptions& options_;
+  const Tree& tree_;
   const Node& root_;
   double max_change_;
   double inner_width_;
@@ -221,58 +255,55 @@ text {{ font-family: Verdana, sans-serif; font-size: 12px; fill: rgb(0,0,0); }}
   std::string out_;
 };
 
-void add_stacks(Node& root, const profiler::FoldedStacks& stacks) {
+void add_stacks(Tree& tree, const profiler::FoldedStacks& stacks) {
   for (const auto& [stack, count] : stacks.stacks()) {
-    root.total += count;
-    Node* node = &root;
+    tree.nodes[0].total += count;
+    NodeId node = 0;
     for (auto frame : profiler::split_frames(stack)) {
-      node = &node->child(frame);
-      node->total += count;
+      node = tree.child(node, frame);
+      tree.nodes[node].total += count;
     }
-    node->self += count;
+    tree.nodes[node].self += count;
   }
 }
 
 // Adds BEFORE's self samples (scaled) to the nodes of AFTER's tree on the same
 // path; paths that exist only in BEFORE vanished and cannot be drawn in AFTER's
 // layout, so they do not count. Returns the largest |self change|.
-double add_before(Node& root, const profiler::FoldedStacks& before, double scale) {
+double add_before(Tree& tree, const profiler::FoldedStacks& before, double scale) {
   for (const auto& [stack, count] : before.stacks()) {
-    Node* node = &root;
+    Node* node = &tree.nodes[0];
     for (auto frame : profiler::split_frames(stack)) {
-      auto it = node->children.find(std::string(frame));
+      auto it = node->children.find(frame);
       if (it == node->children.end()) {
         node = nullptr;
         break;
       }
-      node = it->second.get();
+      node = &tree.nodes[it->second];
     }
     if (node != nullptr) node->before_self += static_cast<double>(count) * scale;
   }
   double largest = 0;
-  auto visit = [&](auto& self, const Node& node) -> void {
+  for (const Node& node : tree.nodes) {
     largest = std::max(largest, std::abs(static_cast<double>(node.self) - node.before_self));
-    for (const auto& [name, child] : node.children) self(self, *child);
-  };
-  visit(visit, root);
+  }
   return largest;
 }
 
 }  // namespace
 
 std::string flamegraph_svg(const profiler::FoldedStacks& stacks, const FlameOptions& options) {
-  Node root;
-  root.name = "all";
-  add_stacks(root, stacks);
+  Tree tree;
+  add_stacks(tree, stacks);
   double max_change = 0;
   if (options.diff_before != nullptr && options.diff_before->total() > 0) {
     const double scale = options.normalise ? static_cast<double>(stacks.total()) /
                                                  static_cast<double>(options.diff_before->total())
                                            : 1.0;
-    max_change = add_before(root, *options.diff_before, scale);
+    max_change = add_before(tree, *options.diff_before, scale);
   }
-  if (root.total == 0) root.total = 1;  // an empty profile draws an empty "all" bar
-  return Renderer(options, root, max_change).render();
+  if (tree.nodes[0].total == 0) tree.nodes[0].total = 1;  // an empty profile draws an empty "all" bar
+  return Renderer(options, tree, max_change).render();
 }
 
 }  // namespace velo::exporter

@@ -1,5 +1,7 @@
 #include "export/gbench.hpp"
 
+#include "export/iterations.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <variant>
@@ -41,7 +43,6 @@ std::string gbench_json(const report::Report& report) {
     const auto* real = c.find_metric(metrics::ns_per_op);
     if (!real) continue;
     const auto* cpu = c.find_metric(metrics::cpu_ns_per_op);
-    const auto* iterations = c.details.contains("iterations") ? &c.details["iterations"] : nullptr;
     const std::size_t n = real->samples.size();
     auto base = [&](const std::string& run_type) {
       return json{{"name", c.spec.id},
@@ -56,7 +57,7 @@ std::string gbench_json(const report::Report& report) {
     for (std::size_t r = 0; r < n; ++r) {
       json run = base("iteration");
       run["repetition_index"] = r;
-      run["iterations"] = iterations && r < iterations->size() ? (*iterations)[r].get<long long>() : 1;
+      run["iterations"] = iterations_of(c.details, r);
       run["real_time"] = real->samples[r];
       run["cpu_time"] = cpu && r < cpu->samples.size() ? cpu->samples[r] : real->samples[r];
       for (const auto& metric : c.metrics) {
@@ -85,7 +86,8 @@ std::string gbench_json(const report::Report& report) {
     aggregate("cv", rs.cv, cs.cv, "percentage");
     ++family_index;
   }
-  return json{{"context", context}, {"benchmarks", benchmarks}}.dump(2) + "\n";
+  const json document{{"context", context}, {"benchmarks", benchmarks}};
+  return document.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace velo::exporter

@@ -56,7 +56,7 @@ std::string speedscope_json(const profiler::FoldedStacks& stacks, const std::str
                    {"name", name},
                    {"activeProfileIndex", 0},
                    {"exporter", "velo " + std::string(build::version())}};
-  return document.dump(1) + "\n";
+  return document.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace velo::exporter

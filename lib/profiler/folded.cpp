@@ -4,11 +4,16 @@
 
 #include <charconv>
 
+#include "core/input_file.hpp"
+#include "core/text.hpp"
+
 namespace velo::profiler {
 
 std::string clean_frame(std::string_view name) {
   if (name.empty()) return "[unknown]";
-  std::string out(name);
+  // The one place frame names enter velo (the sampler's symbols and folded files
+  // alike): from here on every frame is valid UTF-8, so JSON and XML writers can take it.
+  std::string out = valid_utf8(name);
   for (char& c : out) {
     if (c == ';') c = ':';
     else if (c == '\n' || c == '\r' || c == '\t') c = ' ';
@@ -68,6 +73,12 @@ std::string FoldedStacks::write() const {
   return out;
 }
 
+Expected<FoldedStacks> FoldedStacks::read_file(const std::string& path) {
+  auto text = read_input_file(path, "folded file", kMaxDataFileBytes);
+  if (!text.ok()) return text.error();
+  return parse(*text, path);
+}
+
 Expected<FoldedStacks> FoldedStacks::parse(std::string_view text, std::string_view file_name) {
   FoldedStacks result;
   int line_number = 0;
@@ -95,6 +106,7 @@ Expected<FoldedStacks> FoldedStacks::parse(std::string_view text, std::string_vi
     }
     if (count == 0) return fail("expected a sample count of at least 1, found 0");
     if (stack.empty()) return fail("expected a stack before the sample count");
+    if (count > UINT64_MAX - result.total_) return fail("the sample counts add up to more than 2^64");
     std::vector<std::string> frames;
     for (std::string_view frame : split_frames(stack)) {
       if (frame.empty()) {

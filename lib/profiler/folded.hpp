@@ -36,6 +36,8 @@ class FoldedStacks {
   std::string write() const;
   // Errors carry `file_name` and the 1-based line, and say what was expected.
   static Expected<FoldedStacks> parse(std::string_view text, std::string_view file_name = "");
+  // parse() of a file read with read_input_file (a regular file of at most kMaxDataFileBytes).
+  static Expected<FoldedStacks> read_file(const std::string& path);
 
   std::uint64_t total() const { return total_; }
   bool empty() const { return stacks_.empty(); }
@@ -54,8 +56,8 @@ class FoldedStacks {
 // Splits a joined stack ("a;b;c") into frames.
 std::vector<std::string_view> split_frames(std::string_view stack);
 
-// Makes `name` a valid frame: ';' becomes ':', line breaks and tabs become spaces,
-// an empty name becomes "[unknown]".
+// Makes `name` a valid frame: bytes that are not valid UTF-8 become U+FFFD, ';'
+// becomes ':', line breaks and tabs become spaces, an empty name becomes "[unknown]".
 std::string clean_frame(std::string_view name);
 
 // "[thread:NAME]" for a thread root frame; thread_of() returns NAME, or empty when

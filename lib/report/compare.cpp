@@ -10,6 +10,7 @@
 #include <set>
 #include <span>
 
+#include "core/text.hpp"
 #include "stats/mann_whitney.hpp"
 #include "stats/signed_rank.hpp"
 
@@ -63,7 +64,7 @@ std::vector<double> fork_medians(const CaseResult& result, const MetricResult& m
   std::vector<double> medians;
   std::size_t at = 0;
   for (std::size_t share : shares) {
-    if (share == 0 || at + share > metric.samples.size()) return {};
+    if (share == 0 || share > metric.samples.size() - at) return {};
     const std::span<const double> fork(metric.samples.data() + at, share);
     medians.push_back(stats::summarize(fork).median);
     at += share;
@@ -149,17 +150,120 @@ std::vector<std::string> environment_differences(const Report& base, const Repor
   return warnings;
 }
 
+namespace {
+
+std::string first_ids(const std::vector<std::string>& ids) {
+  constexpr std::size_t kShown = 3;
+  std::vector<std::string> shown(ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), kShown)));
+  std::string text = join(shown, ", ");
+  if (ids.size() > kShown) text += fmt::format(" and {} more", ids.size() - kShown);
+  return text;
+}
+
+bool profiled(const Report& report) {
+  return std::any_of(report.cases.begin(), report.cases.end(), [](const CaseResult& c) {
+    return c.details.is_object() && c.details.contains("profile");
+  });
+}
+
+}  // namespace
+
+Status check_comparable(const Report& base, const Report& head, const CompareOptions& options) {
+  auto wanted = [&](const std::string& id) { return !options.filter || options.filter->search(id); };
+  std::map<std::string, const CaseResult*> head_by_id;
+  for (const auto& c : head.cases) {
+    if (wanted(c.spec.id)) head_by_id.emplace(c.spec.id, &c);
+  }
+  const std::string filtered = options.filter ? fmt::format(" matching --filter '{}'", options.filter->text()) : "";
+  std::vector<std::string> base_ids, missing;
+  for (const auto& b : base.cases) {
+    if (!wanted(b.spec.id)) continue;
+    base_ids.push_back(b.spec.id);
+    const auto it = head_by_id.find(b.spec.id);
+    if (it == head_by_id.end()) {
+      missing.push_back(b.spec.id);
+      continue;
+    }
+    for (const auto& bm : b.metrics) {
+      const MetricResult* hm = it->second->find_metric(bm.spec.name);
+      if (!hm) continue;
+      if (hm->spec.unit != bm.spec.unit || hm->spec.better != bm.spec.better) {
+        return make_error(fmt::format(
+            "metric '{}' of case '{}' is in '{}' ({} is better) in BASE but in '{}' ({} is better) in HEAD; velo "
+            "does not convert between units: measure both sides with the same velo",
+            bm.spec.name, b.spec.id, bm.spec.unit, to_string(bm.spec.better), hm->spec.unit,
+            to_string(hm->spec.better)));
+      }
+    }
+  }
+  if (base_ids.empty()) {
+    return make_error(fmt::format("BASE has no cases{} to compare; a comparison of nothing is not a pass", filtered));
+  }
+  const std::size_t matched = base_ids.size() - missing.size();
+  if (matched == 0) {
+    std::vector<std::string> head_ids;
+    for (const auto& [id, result] : head_by_id) head_ids.push_back(id);
+    return make_error(fmt::format(
+        "BASE and HEAD share no case{}: BASE has {} ({}), HEAD has {}{}; a comparison of nothing is not a pass "
+        "(were the cases renamed, or the runs given different scenarios or --filter?)",
+        filtered, base_ids.size(), first_ids(base_ids), head_ids.size(),
+        head_ids.empty() ? "" : fmt::format(" ({})", first_ids(head_ids))));
+  }
+  const double share = static_cast<double>(matched) / static_cast<double>(base_ids.size());
+  if (!options.allow_missing && share < kMinMatchedShare) {
+    return make_error(fmt::format(
+        "only {} of BASE's {} cases{} are in HEAD (missing: {}); fewer than {:.0f}% matched, so most of BASE "
+        "would go unchecked: pass --allow-missing to compare what matches anyway",
+        matched, base_ids.size(), filtered, first_ids(missing), kMinMatchedShare * 100));
+  }
+  return {};
+}
+
+std::vector<std::string> run_differences(const Report& base, const Report& head) {
+  std::vector<std::string> warnings;
+  if (base.pairing && head.pairing && base.pairing->role == head.pairing->role) {
+    warnings.push_back(fmt::format("both reports are the '{}' side of a paired run: is one of them the wrong file?",
+                                   base.pairing->role));
+  }
+  const auto& vb = base.provenance.velo_version;
+  const auto& vh = head.provenance.velo_version;
+  if (vb != vh) {
+    warnings.push_back(fmt::format("velo version differs: '{}' (base) vs '{}' (head); metrics may be measured "
+                                   "differently", vb, vh));
+  }
+  if (profiled(base) != profiled(head)) {
+    warnings.push_back(fmt::format("only the {} report was profiled: sampling costs time, so its cases look slower",
+                                   profiled(base) ? "base" : "head"));
+  }
+  std::map<std::string, int> base_repetitions;
+  for (const auto& c : base.cases) base_repetitions.emplace(c.spec.id, c.spec.settings.repetitions);
+  std::vector<std::string> differing;
+  std::string first;
+  for (const auto& c : head.cases) {
+    const auto it = base_repetitions.find(c.spec.id);
+    if (it == base_repetitions.end() || it->second == c.spec.settings.repetitions) continue;
+    if (differing.empty()) first = fmt::format("{}: {} vs {}", c.spec.id, it->second, c.spec.settings.repetitions);
+    differing.push_back(c.spec.id);
+  }
+  if (!differing.empty()) {
+    warnings.push_back(fmt::format("{} case{} ran a different number of repetitions in base and head (first: {})",
+                                   differing.size(), differing.size() == 1 ? "" : "s", first));
+  }
+  return warnings;
+}
+
 Comparison compare_reports(const Report& base, const Report& head, const CompareOptions& options) {
   Comparison comparison;
   comparison.options = options;
   comparison.warnings = environment_differences(base, head);
+  for (auto& warning : run_differences(base, head)) comparison.warnings.push_back(std::move(warning));
   comparison.paired = options.use_pairing && is_pair(base, head);
   std::set<std::string> unpaired;  // cases of a paired run whose forks could not be paired
   std::map<std::pair<std::string, std::string>, PairedTest> paired_tests;  // by (case, metric)
   std::set<std::string> too_few_forks;  // cases whose paired test could not get through the correction
   int too_few_pairs = 0, forks_needed = 0;
 
-  auto wanted_case = [&](const std::string& id) { return !options.filter || std::regex_search(id, *options.filter); };
+  auto wanted_case = [&](const std::string& id) { return !options.filter || options.filter->search(id); };
   auto wanted_metric = [&](const std::string& name) {
     if (options.metrics.empty()) return true;
     return std::find(options.metrics.begin(), options.metrics.end(), name) != options.metrics.end();

@@ -17,10 +17,10 @@
 #pragma once
 
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
+#include "core/pattern.hpp"
 #include "report/report.hpp"
 #include "stats/multiple_testing.hpp"
 
@@ -33,10 +33,21 @@ struct CompareOptions {
   double alpha = 0.05;
   double min_change = 0.01;  // fraction: changes smaller than 1% are noise by definition
   stats::Correction correction = stats::Correction::holm;
-  std::optional<std::regex> filter;   // on case ids
+  std::optional<Pattern> filter;      // on case ids
   std::vector<std::string> metrics;   // empty: every metric both reports have
   bool use_pairing = true;            // test a paired run's reports fork by fork (is_pair)
+  bool allow_missing = false;         // --allow-missing: accept matching fewer than kMinMatchedShare of BASE
 };
+
+// The share of BASE's cases (after the filter) HEAD must also have for the reports to
+// be compared, unless CompareOptions::allow_missing: a HEAD that lost most of its
+// cases (a renamed family, a filtered run) would otherwise pass a gate on what is left.
+inline constexpr double kMinMatchedShare = 0.5;
+
+// Refuses (an Error, exit 2) two reports that cannot be compared honestly: no case in
+// common; fewer than kMinMatchedShare of BASE's cases matched (unless allow_missing);
+// a metric whose unit or better-direction differs between them (velo never converts).
+Status check_comparable(const Report& base, const Report& head, const CompareOptions& options);
 
 enum class Test {
   mann_whitney,  // the two reports' samples, unpaired
@@ -122,5 +133,9 @@ Verdict judge(double delta, double p_adjusted, Better better, double alpha, doub
 // settings and scenario contents, and whether either run was interrupted (empty when
 // they match).
 std::vector<std::string> environment_differences(const Report& base, const Report& head);
+// Sentences naming how the two runs differ in ways that can bias the comparison:
+// the same side of a paired run twice, different velo versions, one profiled and one
+// not, different repetition counts of a matched case.
+std::vector<std::string> run_differences(const Report& base, const Report& head);
 
 }  // namespace velo::report

@@ -4,11 +4,11 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 
-#include "core/atomic_file.hpp"
+#include "core/input_file.hpp"
 #include "core/text.hpp"
+#include "scenario/gate_table.hpp"
 
 namespace velo::report {
 
@@ -24,19 +24,6 @@ std::string_view to_string(FindingKind kind) {
   return "?";
 }
 
-std::optional<double> parse_percent(std::string_view text) {
-  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
-  if (text.empty() || text.back() != '%') return std::nullopt;
-  text.remove_suffix(1);
-  double value = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || ptr != text.data() + text.size() || value < 0 || !std::isfinite(value)) {
-    return std::nullopt;
-  }
-  return value / 100;
-}
-
 std::vector<std::string> GatePolicy::gated_metrics() const {
   if (!metrics.empty()) return metrics;
   return {std::string(metrics::ns_per_op)};
@@ -45,7 +32,7 @@ std::vector<std::string> GatePolicy::gated_metrics() const {
 std::pair<double, std::string> GatePolicy::threshold(const std::string& case_id, const std::string& scenario,
                                                      const std::string& metric) const {
   auto applies = [&](const GateRule& rule) { return !rule.scenario || *rule.scenario == scenario; };
-  auto matches = [&](const GateRule& rule) { return rule.pattern && std::regex_search(case_id, *rule.pattern); };
+  auto matches = [&](const GateRule& rule) { return rule.pattern && rule.pattern->search(case_id); };
   for (const auto& rule : rules) {
     if (applies(rule) && matches(rule) && rule.metric == metric) return {rule.max_regression, rule.origin};
   }
@@ -66,162 +53,44 @@ std::pair<double, std::string> GatePolicy::threshold(const std::string& case_id,
 
 namespace {
 
-// A small reader over either a toml++ table (gate files, with locations) or the
-// JSON a report stores for a scenario's [gate] (without). Both hold the same keys:
-//   max_regression = "5%"    metrics = ["ns_per_op"]
-//   [metric.NAME] max_regression = "0%"
-//   [[case]] pattern = "regex"  metric = "NAME" (optional)  max_regression = "10%"
-// A gate file may put all of this under a top-level [gate] table, or at top level.
-const std::vector<std::string> kTopKeys = {"max_regression", "metrics", "metric", "case", "alpha", "min_change",
-                                           "correction"};
-const std::vector<std::string> kCaseKeys = {"pattern", "metric", "max_regression"};
-
-Error unknown_key(const std::string& key, const std::vector<std::string>& known, SourceLocation where,
-                  std::string_view table) {
-  auto hint = closest_match(key, known);
-  return make_error(fmt::format("unknown key '{}' in {}{}; expected one of: {}", key, table,
-                                hint ? fmt::format(" (did you mean '{}'?)", *hint) : "", join(known, ", ")),
-                    std::move(where));
-}
-
-SourceLocation at(const std::string& file, const toml::node& node) {
-  const auto& src = node.source();
-  return {file, static_cast<int>(src.begin.line), static_cast<int>(src.begin.column)};
-}
-
-Expected<double> percent_of(const toml::node& node, const std::string& file, std::string_view key) {
-  const auto* text = node.as_string();
-  auto value = text ? parse_percent(text->get()) : std::nullopt;
-  if (!value) {
-    return make_error(fmt::format("{}: expected a percentage string such as \"5%\"", key), at(file, node));
-  }
-  return *value;
-}
-
-Status read_gate_table(const toml::table& table, const std::string& file, GatePolicy& policy,
-                       std::optional<std::string> scenario, bool top_level) {
-  const std::string origin_base = scenario ? fmt::format("scenario '{}' [gate]", *scenario) : file;
-  for (const auto& [key_node, node] : table) {
-    const std::string key(key_node.str());
-    if (key == "max_regression") {
-      auto v = percent_of(node, file, key);
-      if (!v.ok()) return v.error();
-      if (scenario) {
-        policy.rules.push_back({.origin = origin_base, .scenario = scenario, .max_regression = *v});
-      } else {
-        policy.max_regression = *v;
-      }
-    } else if (key == "metrics") {
-      const auto* list = node.as_array();
-      if (!list || list->empty()) return make_error("metrics: expected a non-empty list of metric names", at(file, node));
-      for (const auto& item : *list) {
-        const auto* name = item.as_string();
-        if (!name) return make_error("metrics: expected metric names (strings)", at(file, item));
-        if (std::find(policy.metrics.begin(), policy.metrics.end(), name->get()) == policy.metrics.end()) {
-          policy.metrics.push_back(name->get());
-        }
-      }
-    } else if (key == "metric") {
-      const auto* metrics = node.as_table();
-      if (!metrics) return make_error("metric: expected tables [metric.NAME]", at(file, node));
-      for (const auto& [name, rule_node] : *metrics) {
-        const auto* rule = rule_node.as_table();
-        if (!rule) return make_error(fmt::format("metric.{}: expected a table", name.str()), at(file, rule_node));
-        for (const auto& [k, v] : *rule) {
-          if (k.str() != "max_regression") {
-            return unknown_key(std::string(k.str()), {"max_regression"}, at(file, v), "[metric.NAME]");
-          }
-          auto value = percent_of(v, file, "max_regression");
-          if (!value.ok()) return value.error();
-          policy.rules.push_back({.origin = fmt::format("{} [metric.{}]", origin_base, name.str()),
-                                  .scenario = scenario,
-                                  .metric = std::string(name.str()),
-                                  .max_regression = *value});
-        }
-      }
-    } else if (key == "case") {
-      const auto* cases = node.as_array();
-      if (!cases) return make_error("case: expected [[case]] tables", at(file, node));
-      for (const auto& item : *cases) {
-        const auto* rule = item.as_table();
-        if (!rule) return make_error("case: expected [[case]] tables", at(file, item));
-        GateRule parsed{.origin = scenario ? origin_base : fmt::format("{}:{}", file, item.source().begin.line),
-                        .scenario = scenario};
-        bool has_threshold = false;
-        for (const auto& [k, v] : *rule) {
-          const std::string ck(k.str());
-          if (ck == "pattern") {
-            const auto* text = v.as_string();
-            if (!text) return make_error("pattern: expected a regular expression string", at(file, v));
-            try {
-              parsed.pattern.emplace(text->get(), std::regex::ECMAScript);
-              parsed.pattern_text = text->get();
-            } catch (const std::regex_error& e) {
-              return make_error(fmt::format("pattern: '{}' is not a valid regular expression: {}", text->get(),
-                                            e.what()), at(file, v));
-            }
-          } else if (ck == "metric") {
-            const auto* text = v.as_string();
-            if (!text) return make_error("metric: expected a metric name", at(file, v));
-            parsed.metric = text->get();
-          } else if (ck == "max_regression") {
-            auto value = percent_of(v, file, ck);
-            if (!value.ok()) return value.error();
-            parsed.max_regression = *value;
-            has_threshold = true;
-          } else {
-            return unknown_key(ck, kCaseKeys, at(file, v), "[[case]]");
-          }
-        }
-        if (!parsed.pattern) return make_error("[[case]] needs a pattern", at(file, item));
-        if (!has_threshold) return make_error("[[case]] needs max_regression", at(file, item));
-        policy.rules.push_back(std::move(parsed));
-      }
-    } else if (key == "alpha" && top_level) {
-      const auto* value = node.as_floating_point();
-      if (!value || value->get() <= 0 || value->get() >= 1) {
-        return make_error("alpha: expected a number between 0 and 1, such as 0.05", at(file, node));
-      }
-      policy.compare.alpha = value->get();
-    } else if (key == "min_change" && top_level) {
-      auto v = percent_of(node, file, key);
-      if (!v.ok()) return v.error();
-      policy.compare.min_change = *v;
-    } else if (key == "correction" && top_level) {
-      const auto* text = node.as_string();
-      const std::string name = text ? text->get() : "";
-      if (name == "holm") policy.compare.correction = stats::Correction::holm;
-      else if (name == "bh") policy.compare.correction = stats::Correction::benjamini_hochberg;
-      else if (name == "none") policy.compare.correction = stats::Correction::none;
-      else return make_error("correction: expected \"holm\", \"bh\" or \"none\"", at(file, node));
+// Adds what one gate table says to `policy`. A gate file's global threshold is the
+// policy's; a scenario's becomes a rule that applies to that scenario's cases only.
+void apply(GateTable table, const std::string& file, std::optional<std::string> scenario, GatePolicy& policy) {
+  const std::string origin = scenario ? fmt::format("scenario '{}' [gate]", *scenario) : file;
+  if (table.max_regression) {
+    if (scenario) {
+      policy.rules.push_back({.origin = origin, .scenario = scenario, .max_regression = *table.max_regression});
     } else {
-      return unknown_key(key, kTopKeys, at(file, node), scenario ? "[gate]" : "the gate file");
+      policy.max_regression = table.max_regression;
     }
   }
-  return {};
+  for (auto& metric : table.metrics) {
+    if (std::find(policy.metrics.begin(), policy.metrics.end(), metric) == policy.metrics.end()) {
+      policy.metrics.push_back(std::move(metric));
+    }
+  }
+  for (auto& rule : table.metric_rules) {
+    policy.rules.push_back({.origin = fmt::format("{} [metric.{}]", origin, rule.metric), .scenario = scenario,
+                            .metric = std::move(rule.metric), .max_regression = rule.max_regression});
+  }
+  for (auto& rule : table.case_rules) {
+    policy.rules.push_back({.origin = scenario ? origin : fmt::format("{}:{}", file, rule.line),
+                            .scenario = scenario,
+                            .pattern = std::move(rule.pattern),
+                            .metric = std::move(rule.metric),
+                            .max_regression = rule.max_regression});
+  }
+  if (table.alpha) policy.compare.alpha = *table.alpha;
+  if (table.min_change) policy.compare.min_change = *table.min_change;
+  if (table.correction) {
+    policy.compare.correction = *table.correction == "holm" ? stats::Correction::holm
+                                : *table.correction == "bh" ? stats::Correction::benjamini_hochberg
+                                                            : stats::Correction::none;
+  }
 }
 
-}  // namespace
-
-Status load_gate_file(const std::string& path, GatePolicy& policy) {
-  auto text = read_text_file(path);
-  if (!text.ok()) return text.error();
-  toml::table root;
-  try {
-    root = toml::parse(*text, path);
-  } catch (const toml::parse_error& e) {
-    const auto& src = e.source();
-    return make_error(std::string(e.description()),
-                      {path, static_cast<int>(src.begin.line), static_cast<int>(src.begin.column)});
-  }
-  if (const auto* gate = root["gate"].as_table(); gate && root.size() == 1) {
-    return read_gate_table(*gate, path, policy, std::nullopt, true);
-  }
-  return read_gate_table(root, path, policy, std::nullopt, true);
-}
-
-namespace {
-// JSON (as stored in reports) back to a toml table so one reader serves both.
+// JSON (as stored in reports) back to a toml table so one reader serves both. The
+// report reader bounds the nesting (kMaxJsonDepth), so this recursion is shallow.
 std::unique_ptr<toml::node> json_to_toml(const nlohmann::json& value) {
   if (value.is_object()) {
     auto table = std::make_unique<toml::table>();
@@ -239,13 +108,37 @@ std::unique_ptr<toml::node> json_to_toml(const nlohmann::json& value) {
   if (value.is_number()) return std::make_unique<toml::value<double>>(value.get<double>());
   return std::make_unique<toml::value<std::string>>("");
 }
+
 }  // namespace
+
+Status load_gate_file(const std::string& path, GatePolicy& policy) {
+  auto text = read_input_file(path, "gate file", kMaxScenarioFileBytes);
+  if (!text.ok()) return text.error();
+  toml::table root;
+  try {
+    root = toml::parse(*text, path);
+  } catch (const toml::parse_error& e) {
+    const auto& src = e.source();
+    return make_error(std::string(e.description()),
+                      {path, static_cast<int>(src.begin.line), static_cast<int>(src.begin.column)});
+  }
+  // A gate file may put everything under a top-level [gate] table, or at top level.
+  const toml::table* gate = root["gate"].as_table();
+  auto table = read_gate_table(gate && root.size() == 1 ? *gate : root, path, GateSource::gate_file);
+  if (!table.ok()) return table.error();
+  apply(std::move(*table), path, std::nullopt, policy);
+  return {};
+}
 
 Status add_scenario_gate(const std::string& scenario, const nlohmann::json& table, GatePolicy& policy) {
   if (table.is_null()) return {};
   if (!table.is_object()) return make_error(fmt::format("scenario '{}': [gate] must be a table", scenario));
   auto node = json_to_toml(table);
-  return read_gate_table(*node->as_table(), fmt::format("scenario '{}'", scenario), policy, scenario, false);
+  const std::string source = fmt::format("scenario '{}'", scenario);
+  auto read = read_gate_table(*node->as_table(), source, GateSource::scenario);
+  if (!read.ok()) return read.error();
+  apply(std::move(*read), source, scenario, policy);
+  return {};
 }
 
 bool GateResult::passed() const { return regressions() == 0; }

@@ -16,22 +16,22 @@
 #pragma once
 
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "core/pattern.hpp"
 #include "core/result.hpp"
 #include "report/compare.hpp"
+#include "scenario/gate_table.hpp"
 
 namespace velo::report {
 
 struct GateRule {
   std::string origin;                   // "gate.toml:12" or "scenario 'counters'", for messages
   std::optional<std::string> scenario;  // rules from a scenario's [gate] apply to its cases only
-  std::optional<std::regex> pattern;    // on case ids (ECMAScript, searched)
-  std::string pattern_text;
+  std::optional<Pattern> pattern;       // on case ids (RE2, searched)
   std::optional<std::string> metric;
   double max_regression = 0.05;         // fraction
 };
@@ -49,8 +49,7 @@ struct GatePolicy {
   std::vector<std::string> gated_metrics() const;
 };
 
-// "5%" -> 0.05. Percent strings only: a bare 5 or 0.05 is ambiguous and rejected.
-std::optional<double> parse_percent(std::string_view text);
+using velo::parse_percent;  // scenario/gate_table.hpp: "5%" -> 0.05
 
 // Reads a gate file (TOML) into `policy`. Errors carry file, line and column.
 Status load_gate_file(const std::string& path, GatePolicy& policy);

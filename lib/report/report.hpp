@@ -19,6 +19,8 @@
 namespace velo::report {
 
 inline constexpr int kSchemaVersion = 1;
+// Deepest nesting of arrays and objects a report may have (velo's own nest far less).
+inline constexpr std::size_t kMaxJsonDepth = 64;
 
 enum class CaseStatus { ok, skipped, failed, timeout };
 std::string_view to_string(CaseStatus status);
@@ -38,6 +40,9 @@ struct CaseResult {
   nlohmann::json details = nlohmann::json::object();  // family-specific facts
   std::optional<std::int64_t> peak_rss_bytes;  // of the worker process (wait4); absent in-process
   double wall_seconds = 0;  // the whole case, worker start to exit
+  // The run was interrupted after some but not all of the case's forks: its samples
+  // are fewer than its settings say. Written to the report only when true.
+  bool partial = false;
 
   const MetricResult* find_metric(std::string_view name) const;
 };

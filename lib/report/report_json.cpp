@@ -12,8 +12,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
+#include <vector>
 
-#include "core/atomic_file.hpp"
+#include "core/input_file.hpp"
 #include "report/json_reader.hpp"
 
 namespace velo::report {
@@ -57,7 +59,8 @@ ojson to_ojson(const nlohmann::json& value) { return ojson(value); }
 
 ojson params_to_json(const Params& params) {
   ojson out = ojson::object();
-  for (const auto& [name, value] : params.values()) {
+  for (const auto& [key, value] : params.values()) {
+    const std::string& name = key;  // clang 14 (the fuzz build) cannot capture a structured binding
     std::visit([&out, &name](const auto& v) { out[name] = v; }, value);
   }
   return out;
@@ -82,7 +85,7 @@ ojson case_to_json(const CaseResult& result) {
   const Case& spec = result.spec;
   ojson metrics = ojson::object();
   for (const auto& metric : result.metrics) metrics[metric.spec.name] = metric_to_json(metric);
-  return ojson{
+  ojson out{
       {"id", spec.id},
       {"scenario", spec.scenario},
       {"family", spec.family},
@@ -105,6 +108,8 @@ ojson case_to_json(const CaseResult& result) {
       {"peak_rss_bytes", or_null(result.peak_rss_bytes)},
       {"wall_seconds", result.wall_seconds},
   };
+  if (result.partial) out["partial"] = true;
+  return out;
 }
 
 ojson environment_to_json(const Environment& env) {
@@ -275,6 +280,7 @@ CaseResult read_case(JsonReader& in, const ojson& object, const std::string& pat
   }
   result.peak_rss_bytes = in.optional_integer(object, path, "peak_rss_bytes");
   result.wall_seconds = in.number(object, path, "wall_seconds");
+  if (object.contains("partial")) result.partial = in.optional_boolean(object, path, "partial").value_or(false);
   return result;
 }
 
@@ -379,6 +385,53 @@ Report read_report(JsonReader& in, const ojson& root) {
   return report;
 }
 
+// The offset of the first '[' or '{' nested deeper than kMaxJsonDepth, found by a
+// scan of the text before it is parsed: a hostile report may nest 100,000 levels,
+// and the parser (ordered_json copies values as its objects grow), a copy or a
+// print of such a value would recurse that deep and overflow the stack.
+std::optional<std::size_t> too_deep_at(std::string_view text) {
+  std::size_t depth = 0;
+  bool in_string = false, escaped = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) return i;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
+// What a well-formed document may still get wrong: a case id twice (which copy
+// would compare?), and a case that says ok but carries nothing to compare.
+void check_cases(JsonReader& in, const Report& report) {
+  std::map<std::string, std::size_t> first_index;
+  for (std::size_t i = 0; i < report.cases.size() && !in.error(); ++i) {
+    const CaseResult& c = report.cases[i];
+    const std::string path = index_path("cases", i);
+    if (auto [it, fresh] = first_index.emplace(c.spec.id, i); !fresh) {
+      in.fail(child_path(path, "id"), fmt::format("duplicate case id '{}' (also cases[{}]); each case may appear "
+                                                  "once in a report",
+                                                  c.spec.id, it->second));
+    }
+    if (c.status != CaseStatus::ok) continue;
+    const bool measured = std::any_of(c.metrics.begin(), c.metrics.end(),
+                                      [](const MetricResult& m) { return !m.samples.empty(); });
+    if (!measured) {
+      in.fail(child_path(path, "metrics"), fmt::format("case '{}' has status ok but no samples: an ok case "
+                                                       "must carry what was measured",
+                                                       c.spec.id));
+    }
+  }
+}
+
 // nlohmann reports a syntax error as a 1-based byte offset; editors want line:column.
 SourceLocation location_of_byte(std::string_view text, std::size_t byte, const std::string& source) {
   const std::size_t offset = std::min(byte == 0 ? 0 : byte - 1, text.size());
@@ -401,6 +454,11 @@ std::string syntax_message(const std::string& what) {
 }  // namespace
 
 Expected<Report> parse_report(std::string_view text, const std::string& source) {
+  if (const auto deep = too_deep_at(text)) {
+    return make_error(fmt::format("arrays and objects are nested more than {} levels deep; no velo report is",
+                                  kMaxJsonDepth),
+                      location_of_byte(text, *deep + 1, source));
+  }
   ojson root;
   try {
     root = ojson::parse(text);
@@ -426,12 +484,13 @@ Expected<Report> parse_report(std::string_view text, const std::string& source) 
   }
   Report report = read_report(in, root);
   report.schema_version = static_cast<int>(version);
+  if (!in.error()) check_cases(in, report);
   if (in.error()) return *in.error();
   return report;
 }
 
 Expected<Report> read_report_file(const std::string& path) {
-  auto text = read_text_file(path);
+  auto text = read_input_file(path, "report", kMaxDataFileBytes);
   if (!text) return text.error();
   return parse_report(*text, path);
 }

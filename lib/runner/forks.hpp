@@ -38,6 +38,7 @@ class ForkedResult {
   void add(report::CaseResult fork);
 
   int forks_done() const { return forks_done_; }
+  const Case& spec() const { return spec_; }
   bool ended() const { return forks_done_ > 0 && result_.status != report::CaseStatus::ok; }
   const report::CaseResult& result() const { return result_; }
   report::CaseResult take() { return std::move(result_); }

@@ -12,11 +12,12 @@
 #include <filesystem>
 #include <memory>
 #include <random>
-#include <regex>
+#include <chrono>
 #include <set>
 
 #include "core/build_info.hpp"
 #include "core/host.hpp"
+#include "runner/child_process.hpp"
 #include "runner/forks.hpp"
 #include "runner/measure.hpp"
 #include "runner/profile_files.hpp"
@@ -29,12 +30,17 @@ namespace {
 
 std::atomic<bool> g_interrupted{false};
 
-extern "C" void on_sigint(int) {
+extern "C" void on_interrupt(int sig) {
   g_interrupted.store(true);
-  // A second Ctrl-C kills velo at once (useful with --no-isolate, where a case
+  // A second signal kills velo at once (useful with --no-isolate, where a case
   // in progress cannot be abandoned).
-  ::signal(SIGINT, SIG_DFL);
+  ::signal(sig, SIG_DFL);
 }
+
+// The signals that stop a run the way Ctrl-C does: finished cases are written, the
+// report is marked incomplete, workers are killed. SIGTERM is what CI runners and
+// `timeout` send, SIGHUP what a closed terminal or ssh session sends.
+constexpr int kInterruptSignals[] = {SIGINT, SIGTERM, SIGHUP};
 
 // Installs the handler for the session's lifetime.
 class InterruptGuard {
@@ -42,25 +48,30 @@ class InterruptGuard {
   InterruptGuard() {
     g_interrupted.store(false);
     struct sigaction action {};
-    action.sa_handler = on_sigint;
+    action.sa_handler = on_interrupt;
     sigemptyset(&action.sa_mask);
     action.sa_flags = 0;  // no SA_RESTART: poll() returns EINTR and the runner reacts at once
-    ::sigaction(SIGINT, &action, &previous_);
+    for (std::size_t i = 0; i < std::size(kInterruptSignals); ++i) {
+      ::sigaction(kInterruptSignals[i], &action, &previous_[i]);
+    }
   }
-  ~InterruptGuard() { ::sigaction(SIGINT, &previous_, nullptr); }
+  ~InterruptGuard() {
+    for (std::size_t i = 0; i < std::size(kInterruptSignals); ++i) {
+      ::sigaction(kInterruptSignals[i], &previous_[i], nullptr);
+    }
+  }
 
  private:
-  struct sigaction previous_ {};
+  struct sigaction previous_[std::size(kInterruptSignals)] {};
 };
 
-std::optional<std::string> command_output(const std::string& command) {
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
-  if (!pipe) return std::nullopt;
-  std::string out;
-  std::array<char, 256> buffer{};
-  while (std::fgets(buffer.data(), buffer.size(), pipe.get())) out += buffer.data();
-  if (::pclose(pipe.release()) != 0) return std::nullopt;
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+// git and `velo --version` answer in milliseconds; a hung one must not hang the run.
+constexpr std::chrono::seconds kCommandTimeout{10};
+
+std::optional<std::string> command_line(const std::vector<std::string>& argv) {
+  auto out = command_output(argv, kCommandTimeout);
+  if (!out) return std::nullopt;
+  while (!out->empty() && (out->back() == '\n' || out->back() == '\r')) out->pop_back();
   return out;
 }
 
@@ -72,9 +83,9 @@ report::Provenance capture_provenance() {
   provenance.velo_commit = build::commit;
   std::error_code ec;
   provenance.directory = std::filesystem::current_path(ec).string();
-  if (auto commit = command_output("git rev-parse HEAD 2>/dev/null")) {
+  if (auto commit = command_line({"git", "rev-parse", "HEAD"})) {
     provenance.git_commit = *commit;
-    if (auto status = command_output("git status --porcelain --untracked-files=no 2>/dev/null")) {
+    if (auto status = command_line({"git", "status", "--porcelain", "--untracked-files=no"})) {
       provenance.git_dirty = !status->empty();
     }
   }
@@ -82,20 +93,22 @@ report::Provenance capture_provenance() {
 }
 
 Expected<report::Provenance> build_provenance(const std::string& velo_path) {
-  std::string quoted = "'";  // for the shell popen() runs
-  for (char c : velo_path) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  quoted += "'";
-  const auto out = command_output(quoted + " --version 2>/dev/null");
-  static const std::regex version(R"(^velo (\S+) \((\S+)\)$)");
-  std::smatch match;
-  if (!out || !std::regex_match(*out, match, version)) {
+  // "./velo" rather than a PATH lookup of "velo": the option names a file.
+  const std::string program = velo_path.find('/') == std::string::npos ? "./" + velo_path : velo_path;
+  const auto out = command_line({program, "--version"});
+  // "velo VERSION (COMMIT)", each part without spaces.
+  const std::string_view text = out ? std::string_view(*out) : std::string_view();
+  const auto open = text.find(" (");
+  const bool shaped = text.starts_with("velo ") && text.ends_with(")") && open != std::string_view::npos &&
+                      open > 5 && text.find(' ', 5) == open && text.find(' ', open + 2) == std::string_view::npos;
+  if (!shaped) {
     return make_error(fmt::format("--baseline-velo {}: expected a velo binary, but `{} --version` did not print "
-                                  "\"velo VERSION (COMMIT)\"",
-                                  velo_path, velo_path));
+                                  "\"velo VERSION (COMMIT)\" within {}s",
+                                  velo_path, velo_path, kCommandTimeout.count()));
   }
   report::Provenance provenance;
-  provenance.velo_version = match[1];
-  provenance.velo_commit = match[2];
+  provenance.velo_version = std::string(text.substr(5, open - 5));
+  provenance.velo_commit = std::string(text.substr(open + 2, text.size() - open - 3));
   return provenance;
 }
 
@@ -199,7 +212,12 @@ SessionResult run_session(const std::vector<Case>& cases, std::vector<report::Sc
   // the run was cut short).
   for (ForkedResult& one : forked) {
     if (one.forks_done() == 0) continue;
+    const int forks = one.spec().skip_reason ? 1 : one.spec().settings.forks;
+    const bool partial = one.forks_done() < forks && !one.ended();
     report::CaseResult result = one.take();
+    result.partial = partial;
+    if (partial) outcome.partial_cases.push_back(result.spec.id);
+    else ++outcome.finished_cases;
     finish(result, notes);
     if (result.status == report::CaseStatus::failed || result.status == report::CaseStatus::timeout) {
       outcome.any_failed = true;
@@ -210,7 +228,10 @@ SessionResult run_session(const std::vector<Case>& cases, std::vector<report::Sc
     report::Report& baseline = outcome.baseline.emplace();
     for (ForkedResult& one : baseline_forked) {
       if (one.forks_done() == 0) continue;
+      const int forks = one.spec().skip_reason ? 1 : one.spec().settings.forks;
+      const bool partial = one.forks_done() < forks && !one.ended();
       report::CaseResult result = one.take();
+      result.partial = partial;
       finish(result, baseline_notes);
       baseline.cases.push_back(std::move(result));
     }

@@ -32,6 +32,10 @@ struct SessionResult {
   report::Report report;
   bool interrupted = false;  // Ctrl-C: report.complete is false and holds the cases finished so far
   bool any_failed = false;   // a case failed or timed out
+  // Interrupted: the cases measured in some but not all of their forks (marked
+  // partial in the report), and those measured in all of them.
+  std::vector<std::string> partial_cases;
+  int finished_cases = 0;
   int profiled_cases = 0;    // cases whose folded file was written to profile_dir
   std::vector<std::string> profile_errors;  // folded files that could not be written
   // With SessionOptions::baseline_executable: the other build's report of the same

@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "families/family.hpp"
+#include "runner/child_process.hpp"
 #include "runner/measure.hpp"
 #include "runner/profile_request.hpp"
 
@@ -97,6 +98,8 @@ report::CaseResult run_in_worker(const Case& spec, const WorkerOptions& options,
 
   report::CaseResult request_case;
   request_case.spec = spec;
+  request_case.status = report::CaseStatus::skipped;  // not measured yet (an ok case would need samples)
+  request_case.reason = "a request to the worker";
   nlohmann::json settings = options.settings;
   if (profile) settings[kCaseProfileKey] = profile_request_to_json(*profile);
   const std::string request = report::to_json_text(one_case_report(request_case, settings));
@@ -108,11 +111,13 @@ report::CaseResult run_in_worker(const Case& spec, const WorkerOptions& options,
   for (int fd : {in_pipe[1], result_pipe[0], err_pipe[0]}) set_cloexec(fd);
 
   const auto started = Clock::now();
+  const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) return fail(report::CaseStatus::failed, fmt::format("cannot fork: {}", std::strerror(errno)));
   if (pid == 0) {
     // Child: own process group (a terminal's Ctrl-C goes to the parent, which
     // decides), request on stdin, result on fd 3, stderr captured.
+    die_with_parent(parent);  // a killed velo leaves no worker spinning behind
     ::setpgid(0, 0);
     ::dup2(in_pipe[0], STDIN_FILENO);
     ::dup2(err_pipe[1], STDERR_FILENO);

@@ -56,9 +56,9 @@ std::vector<std::string> param_names(const Family& family, const Implementation&
 }
 
 std::string unknown_param_message(std::string_view name, const std::vector<std::string>& known) {
-  std::string message;
-  if (auto hint = closest_match(name, known)) message = fmt::format("; did you mean '{}'?", *hint);
-  return message + fmt::format(" known parameters: {}", join(known, ", "));
+  std::string message = "; known";
+  if (auto hint = closest_match(name, known)) message = fmt::format("; did you mean '{}'? Known", *hint);
+  return message + fmt::format(" parameters: {}", join(known, ", "));
 }
 
 SourceLocation where_of(const ParamSources* sources, std::string_view key, const SourceLocation& fallback) {
@@ -73,7 +73,8 @@ SourceLocation where_of(const ParamSources* sources, std::string_view key, const
 Status check_scenario_keys(const Scenario& scenario, const Family& family,
                            const std::vector<const Implementation*>& impls, const ScenarioSources* sources) {
   const SourceLocation scenario_where{scenario.path};
-  for (const auto& [key, values] : scenario.params) {
+  for (const auto& entry : scenario.params) {
+    const std::string& key = entry.first;  // a plain reference: clang 14 cannot capture a structured binding
     const bool taken = std::any_of(impls.begin(), impls.end(), [&](const Implementation* impl) {
       return family.find_param(*impl, key) != nullptr;
     });
@@ -104,6 +105,13 @@ Status coerce_values(MatrixKey& key, const SourceLocation& fallback) {
     auto coerced = coerce_param(*key.spec, (*key.raw)[i]);
     if (!coerced) return make_error(prefix + coerced.error().message, key.override_from ? SourceLocation{} : where);
     const std::string text = format_param(*coerced, key.spec->type);
+    if (key.spec->type == ParamType::text) {
+      if (auto bad = forbidden_name_character(text)) {
+        return make_error(fmt::format("{}parameter '{}' contains {}: its value is part of case ids", prefix,
+                                      key.name, *bad),
+                          key.override_from ? SourceLocation{} : where);
+      }
+    }
     if (!seen.insert(text).second) {
       // Two equal values would give two cases with the same id.
       return make_error(fmt::format("{}parameter '{}' lists the value {} twice", prefix, key.name, text),
@@ -168,6 +176,18 @@ Expected<std::vector<MatrixKey>> variant_matrix(const Scenario& scenario, std::s
   return matrix;
 }
 
+// A text value as it appears in a case id: the characters that separate the id's
+// parts (and '%' itself) percent-encoded, so "dir=/mnt/x" cannot split the id
+// (docs/scenario-format.md, "Case ids").
+std::string id_text(const std::string& value) {
+  std::string out;
+  for (char c : value) {
+    if (c == '%' || c == ',' || c == '=' || c == '/' || c == ';' || c == ' ') out += fmt::format("%{:02X}", c);
+    else out += c;
+  }
+  return out;
+}
+
 // "k1=v1,k2=v2" over the chosen keys, sorted by name.
 std::string key_values(const std::vector<MatrixKey>& matrix, const std::vector<std::size_t>& point,
                        bool group_only) {
@@ -177,7 +197,9 @@ std::string key_values(const std::vector<MatrixKey>& matrix, const std::vector<s
     // never split a comparison; keeping them out of the group keeps variants that
     // do not take them in the same table.
     if (group_only && matrix[k].origin != Origin::scenario) continue;
-    parts.emplace_back(matrix[k].name, format_param(matrix[k].values[point[k]], matrix[k].spec->type));
+    std::string value = format_param(matrix[k].values[point[k]], matrix[k].spec->type);
+    if (matrix[k].spec->type == ParamType::text) value = id_text(value);
+    parts.emplace_back(matrix[k].name, std::move(value));
   }
   std::sort(parts.begin(), parts.end());
   std::string out;
@@ -275,6 +297,19 @@ Expected<std::vector<Case>> expand_scenario(const Scenario& scenario, const std:
     const Implementation& impl = *impls[v];
     auto matrix = variant_matrix(scenario, v, *family, impl, overrides, sources);
     if (!matrix) return matrix.error();
+    // Counted before anything is materialised: a matrix of a million points is refused
+    // in microseconds instead of being built and validated first.
+    std::size_t points = 1;
+    for (const auto& key : *matrix) {
+      points = std::min(points * std::min(key.values.size(), kMaxCases + 1), kMaxCases + 1);  // saturating
+    }
+    if (points > kMaxCases - cases.size()) {
+      return make_error(fmt::format("the parameter matrix expands to more than {} cases (variant '{}' alone: {}{}); "
+                                    "split the scenario or list fewer values",
+                                    kMaxCases, variant.name, points > kMaxCases ? "more than " : "",
+                                    std::min(points, kMaxCases)),
+                        validate_location(scenario, v, sources));
+    }
     const std::optional<std::string> host_reason =
         impl.host_unsupported ? impl.host_unsupported() : std::nullopt;
 
@@ -383,6 +418,10 @@ Expected<std::vector<Case>> expand_cases(const std::vector<Scenario>& scenarios,
       if (overrides.min_time_s) c.settings.min_time_s = *overrides.min_time_s;
       if (overrides.warmup_s) c.settings.warmup_s = *overrides.warmup_s;
       if (overrides.timeout_s) c.settings.timeout_s = *overrides.timeout_s;
+      if (all.size() == kMaxCases) {
+        return make_error(fmt::format("the scenarios expand to more than {} cases; run fewer at once", kMaxCases),
+                          SourceLocation{scenario.path});
+      }
       auto [it, fresh] = owner_of_id.emplace(c.id, &scenario);
       if (!fresh) {
         const Scenario& first = *it->second;

@@ -61,8 +61,9 @@ Expected<std::vector<Scenario>> load_scenarios(const std::vector<std::string>& p
       if (found.empty()) return make_error("no scenario files (*.toml) in this directory", SourceLocation{path});
       std::sort(found.begin(), found.end());
       files.insert(files.end(), found.begin(), found.end());
-    } else if (fs::exists(status)) {
-      files.push_back(path);
+    } else if (fs::exists(status) || (error && error != std::errc::no_such_file_or_directory &&
+                                      error != std::errc::not_a_directory)) {
+      files.push_back(path);  // load_scenario_file says what is wrong: a FIFO, a symlink loop, permissions
     } else {
       return make_error("no such scenario file or directory", SourceLocation{path});
     }

@@ -17,8 +17,10 @@
 
 #include <fmt/format.h>
 
+#include "core/input_file.hpp"
 #include "core/text.hpp"
 #include "scenario/expand.hpp"
+#include "scenario/gate_table.hpp"
 #include "scenario/toml_util.hpp"
 
 namespace velo {
@@ -146,6 +148,9 @@ Expected<std::optional<double>> Parser::optional_duration(const toml::table& tab
   if (!zero_allowed && *seconds <= 0) {
     return error_at(node->source(), fmt::format("'{}' in [run] must be greater than zero", key));
   }
+  if (auto checked = read_duration(text->get(), zero_allowed); !checked.ok()) {
+    return error_at(node->source(), fmt::format("'{}' in [run]: {}", key, checked.error().message));
+  }
   return seconds;
 }
 
@@ -169,6 +174,10 @@ Status Parser::read_scenario_table(const toml::table& root, Scenario& out) const
                                      "reports and must be unique among the files of a run");
   }
   out.name = **name;
+  if (auto bad = forbidden_name_character(out.name)) {
+    return error_at(table->get("name")->source(),
+                    fmt::format("scenario name contains {}: names appear in tables, progress lines and CSV", *bad));
+  }
 
   auto family = optional_string(*table, "family", "[scenario]");
   if (!family) return family.error();
@@ -180,8 +189,9 @@ Status Parser::read_scenario_table(const toml::table& root, Scenario& out) const
     std::vector<std::string> known;
     for (const auto& f : registry_.families()) known.push_back(f.name);
     std::string message = fmt::format("unknown family '{}'", out.family);
-    if (auto hint = closest_match(out.family, known)) message += fmt::format("; did you mean '{}'?", *hint);
-    message += fmt::format(" known families: {}", join(known, ", "));
+    if (auto hint = closest_match(out.family, known)) message += fmt::format("; did you mean '{}'? Known", *hint);
+    else message += "; known";
+    message += fmt::format(" families: {}", join(known, ", "));
     return error_at(table->get("family")->source(), std::move(message));
   }
 
@@ -203,8 +213,9 @@ Status Parser::read_run_table(const toml::table& root, Scenario& out) const {
     if (!value) return value.error();
     if (!*value) continue;
     const std::int64_t n = **value;
-    if (n < 1 || n > INT_MAX) {
-      return error_at(run.get(key)->source(), fmt::format("'{}' in [run] must be at least 1, got {}", key, n));
+    if (n < 1 || n > kMaxRepetitions) {
+      return error_at(run.get(key)->source(), fmt::format("'{}' in [run] must be between 1 and {}, got {}", key,
+                                                          kMaxRepetitions, n));
     }
     *target = static_cast<int>(n);
   }
@@ -297,6 +308,9 @@ Status Parser::read_variants(const toml::table& root, const Family& family, Scen
                                                "or spaces: it is part of case ids",
                                                variant.name));
     }
+    if (auto bad = forbidden_name_character(variant.name)) {
+      return error_at(name_region, fmt::format("variant name contains {}: it is part of case ids", *bad));
+    }
     if (auto [it, fresh] = first_line_of_name.emplace(variant.name, name_region.begin.line); !fresh) {
       return error_at(name_region, fmt::format("duplicate variant name '{}' (first used on line {}); variant names "
                                                "must be unique within a scenario",
@@ -313,8 +327,12 @@ Status Parser::read_variants(const toml::table& root, const Family& family, Scen
     if (!family.find_impl(variant.impl)) {
       std::string message =
           fmt::format("unknown implementation '{}' in family '{}'", variant.impl, family.name);
-      if (auto hint = closest_match(variant.impl, impl_names)) message += fmt::format("; did you mean '{}'?", *hint);
-      message += fmt::format(" known implementations: {}", join(impl_names, ", "));
+      if (auto hint = closest_match(variant.impl, impl_names)) {
+        message += fmt::format("; did you mean '{}'? Known", *hint);
+      } else {
+        message += "; known";
+      }
+      message += fmt::format(" implementations: {}", join(impl_names, ", "));
       return error_at(table.get("impl")->source(), std::move(message));
     }
 
@@ -415,6 +433,11 @@ Expected<Scenario> Parser::parse(std::string_view text) {
       return error_at(gate->source(),
                       fmt::format("'gate' must be a table written [gate], got {}", type_name(*gate)));
     }
+    // Checked now, with the gate file's rules and messages, so `velo check` catches a
+    // bad threshold before CI measures anything.
+    if (auto table = read_gate_table(*gate->as_table(), path_, GateSource::scenario); !table.ok()) {
+      return table.error();
+    }
     scenario.gate = scenario_detail::to_json(*gate);
   }
 
@@ -439,17 +462,9 @@ Expected<Scenario> parse_scenario(std::string_view text, const std::string& path
 }
 
 Expected<Scenario> load_scenario_file(const std::string& path, const Registry& registry) {
-  std::error_code ignored;
-  if (std::filesystem::is_directory(path, ignored)) {
-    return make_error("is a directory, not a scenario file", SourceLocation{path});
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return make_error("cannot read the scenario file (does it exist and is it readable?)", SourceLocation{path});
-  }
-  const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  if (in.bad()) return make_error("error while reading the scenario file", SourceLocation{path});
-  return parse_scenario(bytes, path, registry);
+  auto bytes = read_input_file(path, "scenario file", kMaxScenarioFileBytes);
+  if (!bytes.ok()) return bytes.error();
+  return parse_scenario(*bytes, path, registry);
 }
 
 }  // namespace velo

@@ -24,6 +24,12 @@
 
 namespace velo {
 
+// The most repetitions, and forks, a case may have (the same cap as the command line).
+inline constexpr int kMaxRepetitions = 100000;
+// The most cases one run may expand to (README, "Limits"): a parameter matrix beyond
+// it is refused before it is materialised.
+inline constexpr std::size_t kMaxCases = 100000;
+
 struct ProfileSettings {
   bool enabled = false;
   std::string mode = "cpu";  // "cpu" | "wall"

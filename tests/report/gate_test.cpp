@@ -163,9 +163,9 @@ TEST_CASE("threshold precedence: case+metric > case > metric > global", "[gate]"
   report::GatePolicy policy;
   policy.max_regression = 0.07;
   policy.rules.push_back({.origin = "metric rule", .metric = "ns_per_op", .max_regression = 0.04});
-  policy.rules.push_back({.origin = "case rule", .pattern = std::regex("^channel/"), .pattern_text = "^channel/",
+  policy.rules.push_back({.origin = "case rule", .pattern = Pattern::compile("^channel/", "test").value(),
                           .max_regression = 0.20});
-  policy.rules.push_back({.origin = "case+metric rule", .pattern = std::regex("spsc"), .pattern_text = "spsc",
+  policy.rules.push_back({.origin = "case+metric rule", .pattern = Pattern::compile("spsc", "test").value(),
                           .metric = "ns_per_op", .max_regression = 0.50});
   CHECK(policy.threshold("channel/spsc/x", "s", "ns_per_op").second == "case+metric rule");
   CHECK(policy.threshold("channel/go/x", "s", "ns_per_op").second == "case rule");

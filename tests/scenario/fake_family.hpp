@@ -36,6 +36,9 @@ inline Family make_fake_family() {
          if (params.integer("size") > (1 << 20)) return "sizes over 1MiB do not apply";
          return std::nullopt;
        }},
+      {.name = "labelled",
+       .doc = "a text parameter, like the io family's dir",
+       .params = {{.name = "label", .type = ParamType::text, .default_value = std::string("x")}}},
       {.name = "absent",
        .doc = "never available on this host",
        .host_unsupported = []() -> std::optional<std::string> { return "needs a feature this host lacks"; },

@@ -43,11 +43,11 @@ TEST_CASE("a file loads with its path and exact bytes", "[scenario][load]") {
 TEST_CASE("a missing file or a directory given as a file is an error", "[scenario][load][errors]") {
   auto missing = velo::load_scenario_file(fixtures + "/nope.toml", test_registry());
   REQUIRE_FALSE(missing.ok());
-  CHECK(missing.error().message == "cannot read the scenario file (does it exist and is it readable?)");
+  CHECK(missing.error().message == "no such scenario file");
   CHECK(missing.error().where.file == fixtures + "/nope.toml");
   auto directory = velo::load_scenario_file(fixtures, test_registry());
   REQUIRE_FALSE(directory.ok());
-  CHECK(directory.error().message == "is a directory, not a scenario file");
+  CHECK(directory.error().message == "is a directory, not a scenario file: velo reads only regular files");
 
   auto listed = velo::load_scenarios({fixtures + "/nope.toml"}, test_registry());
   REQUIRE_FALSE(listed.ok());

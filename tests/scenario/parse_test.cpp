@@ -62,10 +62,11 @@ hz = 499
 thread_root = true
 
 [gate]
-metric = "ns_per_op"
-max_regression = 0.05
-[gate.cases]
-"counters/atomic/*" = { max_regression = 0.10 }
+metrics = ["ns_per_op"]
+max_regression = "5%"
+[[gate.case]]
+pattern = "^counters/atomic/"
+max_regression = "10%"
 )";
   const velo::Scenario s = parse_ok(text);
   CHECK(s.path == "test.toml");
@@ -98,8 +99,8 @@ max_regression = 0.05
   CHECK(s.profile->hz == 499);
   CHECK(s.profile->thread_root);
   CHECK(s.gate == nlohmann::json::parse(
-                      R"({"metric": "ns_per_op", "max_regression": 0.05,
-                          "cases": {"counters/atomic/*": {"max_regression": 0.10}}})"));
+                      R"({"metrics": ["ns_per_op"], "max_regression": "5%",
+                          "case": [{"pattern": "^counters/atomic/", "max_regression": "10%"}]})"));
 }
 
 TEST_CASE("optional tables stay unset and the first variant is the baseline", "[scenario][parse]") {
@@ -231,10 +232,10 @@ TEST_CASE("durations need a unit and repetitions must be positive", "[scenario][
               11);
   check_error(parse_fails(counters("[run]\nmin_time = true\n")),
               "'min_time' in [run] must be a duration string such as \"100ms\" or \"0.5s\", got boolean", 5, 12);
-  check_error(parse_fails(counters("[run]\nrepetitions = 0\n")), "'repetitions' in [run] must be at least 1, got 0",
+  check_error(parse_fails(counters("[run]\nrepetitions = 0\n")), "'repetitions' in [run] must be between 1 and 100000, got 0",
               5, 15);
   CHECK(parse_ok(counters("[run]\nforks = 3\n[[variant]]\nname = \"a\"\nimpl = \"mutex\"\n")).forks == 3);
-  check_error(parse_fails(counters("[run]\nforks = -2\n")), "'forks' in [run] must be at least 1, got -2", 5, 9);
+  check_error(parse_fails(counters("[run]\nforks = -2\n")), "'forks' in [run] must be between 1 and 100000, got -2", 5, 9);
 }
 
 TEST_CASE("[scenario] needs a name and a known family", "[scenario][parse][errors]") {
@@ -247,9 +248,9 @@ TEST_CASE("[scenario] needs a name and a known family", "[scenario][parse][error
   check_error(parse_fails("\n[scenario]\nname = \"x\"\n"),
               "[scenario] needs a 'family' (a string): the workload family to measure", 2, 1);
   check_error(parse_fails("[scenario]\nname = \"x\"\nfamily = \"countrs\"\n"),
-              "unknown family 'countrs'; did you mean 'counters'? known families: counters, fake", 3, 10);
+              "unknown family 'countrs'; did you mean 'counters'? Known families: counters, fake", 3, 10);
   check_error(parse_fails("[scenario]\nname = \"x\"\nfamily = \"queues\"\n"),
-              "unknown family 'queues' known families: counters, fake", 3, 10);
+              "unknown family 'queues'; known families: counters, fake", 3, 10);
 }
 
 TEST_CASE("variants need a unique name, a known impl and at most one baseline", "[scenario][parse][errors]") {
@@ -267,7 +268,7 @@ TEST_CASE("variants need a unique name, a known impl and at most one baseline", 
               "variant name 'a/b' must be non-empty and contain no '/', ',', '=' or spaces: it is part of case ids", 5,
               8);
   check_error(parse_fails(counters("[[variant]]\nname = \"a\"\nimpl = \"mutx\"\n")),
-              "unknown implementation 'mutx' in family 'counters'; did you mean 'mutex'? known implementations: "
+              "unknown implementation 'mutx' in family 'counters'; did you mean 'mutex'? Known implementations: "
               "atomic_fetch_add, mutex, spinlock, sharded_packed, sharded_padded, thread_local_batch",
               6, 8);
   check_error(parse_fails(counters("[[variant]]\nname = \"a\"\nimpl = \"mutex\"\n"
@@ -282,7 +283,7 @@ TEST_CASE("variants need a unique name, a known impl and at most one baseline", 
 TEST_CASE("parameters must belong to the family and to a variant's impl", "[scenario][parse][errors]") {
   const std::string atomic = "[[variant]]\nname = \"a\"\nimpl = \"atomic_fetch_add\"\n";
   check_error(parse_fails(counters("[params]\nthread = 2\n" + atomic)),
-              "unknown parameter 'thread' for family 'counters'; did you mean 'threads'? known parameters: threads, "
+              "unknown parameter 'thread' for family 'counters'; did you mean 'threads'? Known parameters: threads, "
               "increments, delay_ns, pad_bytes, batch",
               5, 1);
   check_error(parse_fails(counters("[params]\nbatch = 8\n" + atomic)),
@@ -290,13 +291,13 @@ TEST_CASE("parameters must belong to the family and to a variant's impl", "[scen
               "thread_local_batch)",
               5, 1);
   check_error(parse_fails(counters("[[variant]]\nname = \"a\"\nimpl = \"mutex\"\nparams = { pad_byte = 64 }\n")),
-              "variant 'a': implementation 'mutex' does not take parameter 'pad_byte' known parameters: threads, "
+              "variant 'a': implementation 'mutex' does not take parameter 'pad_byte'; known parameters: threads, "
               "increments, delay_ns",
               7, 12);
   check_error(parse_fails(counters("[[variant]]\nname = \"a\"\nimpl = \"sharded_padded\"\n"
                                    "params = { pad_byte = 64 }\n")),
               "variant 'a': implementation 'sharded_padded' does not take parameter 'pad_byte'; did you mean "
-              "'pad_bytes'? known parameters: threads, increments, delay_ns, pad_bytes",
+              "'pad_bytes'? Known parameters: threads, increments, delay_ns, pad_bytes",
               7, 12);
 }
 
@@ -322,5 +323,5 @@ TEST_CASE("[profile] values are range-checked", "[scenario][parse][errors]") {
 
 TEST_CASE("Error::describe gives file:line:column", "[scenario][parse][errors]") {
   CHECK(parse_fails(counters("[run]\nrepetitions = 0\n")).describe() ==
-        "test.toml:5:15: 'repetitions' in [run] must be at least 1, got 0");
+        "test.toml:5:15: 'repetitions' in [run] must be between 1 and 100000, got 0");
 }
