@@ -2,6 +2,9 @@
 """Counts test cases over meson test logs; the last line it prints is 'N passed, N failed'
 (skipped tests, when any, are counted on the line before, so CI can parse the last line as is).
 
+Arguments ending in .txt are `./dev fuzz` results instead, one line per fuzz target
+("fuzz_NAME execs=N crashes=N ok|FAILED"), each counted as one passed or failed test.
+
 Each meson test is a Catch2 executable; its closing line ("All tests passed (A assertions
 in N test cases)" or "test cases: N | P passed | F failed") gives the per-case counts. A
 test without such a line (a crash, a timeout, a non-Catch2 test) counts as one case with
@@ -44,12 +47,25 @@ def count(log_path):
     return passed, failed, skipped
 
 
+def count_fuzz(results_path):
+    passed = failed = 0
+    with open(results_path, encoding="utf-8") as results:
+        for line in results:
+            if not line.strip():
+                continue
+            if line.split()[-1] == "ok":
+                passed += 1
+            else:
+                failed += 1
+    return passed, failed, 0
+
+
 def main(paths):
     totals = [0, 0, 0]
     found = False
     for path in paths:
         try:
-            for i, n in enumerate(count(path)):
+            for i, n in enumerate(count_fuzz(path) if path.endswith(".txt") else count(path)):
                 totals[i] += n
             found = True
         except FileNotFoundError:
