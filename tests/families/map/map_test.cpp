@@ -4,7 +4,9 @@
 // sync_map's promotion, expunge and reclamation paths are driven on purpose.
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <atomic>
+#include <set>
 #include <random>
 #include <string>
 #include <unordered_map>
@@ -19,7 +21,7 @@
 #include "families/map/sharded_rwlock.hpp"
 #include "families/map/sync_map.hpp"
 #include "families/map/tbb_hash_map.hpp"
-#include "families/map/zipfian.hpp"
+#include "families/map/plan.hpp"
 #include "threads/thread_team.hpp"
 
 namespace {
@@ -300,28 +302,6 @@ TEST_CASE("sync_map readers and writers share keys across promotions", "[map][sy
   CHECK(map.expunged_count() > 0);
 }
 
-TEST_CASE("zipfian ranks follow 1/(rank+1)^theta", "[map][zipf]") {
-  const velo::map::Zipfian zipf(1000, 0.99);
-  CHECK(zipf.rank_for(0.0) == 0);
-  CHECK(zipf.rank_for(0.999999999) <= 999);
-  velo::map::Zipfian draw(1000, 0.99);
-  std::mt19937_64 rng(1);
-  std::vector<int> counts(1000, 0);
-  constexpr int kDraws = 200000;
-  for (int i = 0; i < kDraws; ++i) ++counts[draw(rng)];
-  const double p0 = 1.0 / zipf.zeta_n();
-  CHECK(counts[0] / double(kDraws) == Approx(p0).epsilon(0.05));
-  CHECK(counts[1] / double(kDraws) == Approx(p0 / std::pow(2.0, 0.99)).epsilon(0.05));
-  CHECK(counts[0] > counts[9]);
-  CHECK(counts[9] > counts[99]);
-  // Tiny key spaces are well defined.
-  velo::map::Zipfian one(1, 0.99), two(2, 0.5);
-  for (int i = 0; i < 100; ++i) {
-    CHECK(one(rng) == 0);
-    CHECK(two(rng) <= 1);
-  }
-}
-
 namespace {
 
 struct RecordingSink final : velo::MetricSink {
@@ -375,7 +355,11 @@ TEST_CASE("the map workload verifies the size after every run, for every variant
             CHECK(sink.metrics.count("write_p50_ns") == 1);
             CHECK(sink.metrics.count("erase_p50_ns") == 1);  // 5% of ~900 samples
           }
-          if (ops == 1) CHECK(sink.metrics.empty());  // one sample is not a quantile
+          if (ops == 1) {  // one sample is not a quantile
+            CHECK(sink.metrics.size() == 2);
+            CHECK(sink.metrics.at("distinct_keys") == 1);
+            CHECK(sink.metrics.count("keygen_ns_per_op") == 1);
+          }
         }
       }
     }
@@ -426,4 +410,79 @@ TEST_CASE("a named mix replaces the three percentages", "[map]") {
   CHECK(mix.erase_pct == 5);
   params.set("mix", std::string("custom"));
   CHECK(family.validate(params));  // 10 + 9 + 1
+}
+
+TEST_CASE("distinct_keys counts exactly the keys a repetition's operations touched", "[map][workload]") {
+  const velo::Family family = velo::make_map_family();
+  const auto* impl = family.find_impl("mutex_map");
+  REQUIRE(impl);
+  auto params = case_params(family, *impl);
+  params.set("threads", std::int64_t{2});
+  params.set("keys", std::int64_t{200});
+  auto made = impl->make(params);
+  auto& workload = *std::get<std::unique_ptr<velo::Workload>>(made);
+  // The reference: the same streams, replayed here, over the same op ranges
+  // (each repetition resumes where the previous one stopped; 7 ops split 4 + 3).
+  const velo::map::Plan plan = velo::map::make_plan(params);
+  std::vector<std::uint64_t> next(2, 0);
+  for (std::int64_t ops : {7, 150, 2}) {
+    std::set<std::uint32_t> expected;
+    for (int thread = 0; thread < 2; ++thread) {
+      const std::int64_t share = ops / 2 + (thread < ops % 2 ? 1 : 0);
+      for (std::int64_t i = 0; i < share; ++i) {
+        expected.insert(plan.streams[static_cast<std::size_t>(thread)].at(next[static_cast<std::size_t>(thread)]++).key);
+      }
+    }
+    RecordingSink sink;
+    workload.begin_repetition();
+    workload.run(ops);
+    REQUIRE(workload.end_repetition(sink, ops, 0).ok());
+    INFO("ops=" << ops);
+    CHECK(sink.metrics.at("distinct_keys") == static_cast<double>(expected.size()));
+  }
+}
+
+TEST_CASE("streams do not repeat: a long run touches more keys than any 65,536-op ring could", "[map][workload]") {
+  const velo::Family family = velo::make_map_family();
+  const auto* impl = family.find_impl("mutex_map");
+  auto params = case_params(family, *impl);
+  params.set("keys", std::int64_t{100000});
+  params.set("read_pct", std::int64_t{100});
+  params.set("write_pct", std::int64_t{0});
+  params.set("erase_pct", std::int64_t{0});
+  auto made = impl->make(params);
+  auto& workload = *std::get<std::unique_ptr<velo::Workload>>(made);
+  RecordingSink sink;
+  workload.begin_repetition();
+  workload.run(300000);
+  REQUIRE(workload.end_repetition(sink, 300000, 0).ok());
+  // Uniform: 100000 * (1 - e^-3) = 95021 expected; a ring of 65,536 ops caps it.
+  CHECK(sink.metrics.at("distinct_keys") > 90000);
+  CHECK(sink.metrics.at("distinct_keys") <= 100000);
+}
+
+TEST_CASE("op streams follow the mix and stay in the key space", "[map]") {
+  const velo::Family family = velo::make_map_family();
+  auto params = case_params(family, family.impls.front());
+  params.set("keys", std::int64_t{1000});
+  params.set("read_pct", std::int64_t{70});
+  params.set("write_pct", std::int64_t{20});
+  params.set("erase_pct", std::int64_t{10});
+  for (const char* distribution : {"uniform", "zipf"}) {
+    params.set("distribution", std::string(distribution));
+    const velo::map::Plan plan = velo::map::make_plan(params);
+    std::array<int, 3> kinds{};
+    constexpr int kOps = 100000;
+    for (std::uint64_t i = 0; i < kOps; ++i) {
+      const velo::map::Op op = plan.streams[0].at(i);
+      CHECK(op.key < 1000);
+      CHECK(op.value < velo::map::kValuesPerThread);
+      ++kinds[static_cast<std::size_t>(op.kind)];
+    }
+    INFO(distribution);
+    CHECK(kinds[0] / double(kOps) == Approx(0.70).margin(0.01));
+    CHECK(kinds[1] / double(kOps) == Approx(0.20).margin(0.01));
+    CHECK(kinds[2] / double(kOps) == Approx(0.10).margin(0.01));
+    CHECK(plan.streams[0].at(12345).key == plan.streams[0].at(12345).key);  // a pure function
+  }
 }
