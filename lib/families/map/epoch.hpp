@@ -1,5 +1,5 @@
 // Epoch-based memory reclamation (Fraser, "Practical lock-freedom", 2004; the
-// ordering follows the crossbeam-epoch design): how sync_map frees snapshots,
+// ordering follows the crossbeam-epoch design): how the sync_map variants free snapshots,
 // entries and values that lock-free readers may still be reading.
 //
 // Every operation runs pinned: enter() announces the global epoch the thread saw,

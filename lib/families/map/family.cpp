@@ -8,7 +8,8 @@
 #include "families/map/sharded_flat.hpp"
 #include "families/map/sharded_mutex.hpp"
 #include "families/map/sharded_rwlock.hpp"
-#include "families/map/sync_map.hpp"
+#include "families/map/sync_map_go1_23.hpp"
+#include "families/map/sync_map_trie.hpp"
 #include "families/map/tbb_hash_map.hpp"
 
 namespace velo {
@@ -40,7 +41,7 @@ Family make_map_family() {
   using map::factory_for;
   Family family;
   family.name = "map";
-  family.doc = "concurrent maps under read/write/erase mixes: locks, sharding, sync.Map, TBB, cuckoo";
+  family.doc = "concurrent maps under read/write/erase mixes: locks, sharding, Go's sync.Map (both designs), TBB, cuckoo";
   family.op = "one map operation: a lookup, an insert-or-assign or an erase, drawn from the mix";
   family.params = {
       {.name = "threads", .type = ParamType::integer, .default_value = std::int64_t{1},
@@ -105,8 +106,12 @@ Family make_map_family() {
        .make = factory_for<map::TbbHashMap>()},
       {.name = "cuckoo", .doc = "libcuckoo cuckoohash_map (concurrent cuckoo hashing, striped spinlocks)",
        .make = factory_for<map::CuckooMap>()},
-      {.name = "sync_map", .doc = "Go's sync.Map: lock-free read snapshot + dirty map under a mutex, epoch reclamation",
+      {.name = "sync_map_go1_23",
+       .doc = "Go 1.9-1.23 sync.Map: read/dirty/misses/expunged (lock-free read snapshot + dirty map under a mutex)",
        .make = factory_for<map::SyncMap>()},
+      {.name = "sync_map_trie",
+       .doc = "Go 1.24+ sync.Map: concurrent hash-trie (lock-free reads, per-node mutex, 16-way fan-out)",
+       .make = factory_for<map::SyncMapTrie>()},
   };
   return family;
 }

@@ -23,7 +23,7 @@
 //   bool erase(int thread, const Key&)                       true if the key was present
 //   std::size_t size() const                                 only while no operation runs
 // `thread` is the caller's team member index, unique among concurrent callers
-// (sync_map keeps per-thread reclamation state by it; the others ignore it).
+// (the sync_map variants keep per-thread reclamation state by it; the others ignore it).
 #pragma once
 
 #include <fmt/format.h>

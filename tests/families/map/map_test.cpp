@@ -1,7 +1,8 @@
 // The map family: every variant behaves exactly like std::unordered_map when used
 // from one thread, keeps disjoint threads' keys exact under concurrency, loses no
 // insert when threads share keys, and the shared workload verifies sizes exactly.
-// sync_map's promotion, expunge and reclamation paths are driven on purpose.
+// sync_map_go1_23's promotion, expunge and reclamation paths and sync_map_trie's
+// collision chains, expansion and pruning are driven on purpose.
 #include <catch2/catch.hpp>
 
 #include <array>
@@ -19,7 +20,8 @@
 #include "families/map/sharded_flat.hpp"
 #include "families/map/sharded_mutex.hpp"
 #include "families/map/sharded_rwlock.hpp"
-#include "families/map/sync_map.hpp"
+#include "families/map/sync_map_go1_23.hpp"
+#include "families/map/sync_map_trie.hpp"
 #include "families/map/tbb_hash_map.hpp"
 #include "families/map/plan.hpp"
 #include "threads/thread_team.hpp"
@@ -205,7 +207,73 @@ TEST_CASE("sharded_rwlock", "[map]") { check_variant<velo::map::ShardedRwlockMap
 TEST_CASE("sharded_flat", "[map]") { check_variant<velo::map::ShardedFlatMap>(); }
 TEST_CASE("tbb_hash_map", "[map]") { check_variant<velo::map::TbbHashMap>(); }
 TEST_CASE("cuckoo", "[map]") { check_variant<velo::map::CuckooMap>(); }
-TEST_CASE("sync_map", "[map]") { check_variant<velo::map::SyncMap>(); }
+TEST_CASE("sync_map_go1_23", "[map]") { check_variant<velo::map::SyncMap>(); }
+TEST_CASE("sync_map_trie", "[map]") { check_variant<velo::map::SyncMapTrie>(); }
+
+namespace {
+
+// Only four distinct hashes, differing in their lowest bits: every key shares a
+// chain with a quarter of the others, and the trie must expand to its last level
+// to separate the chains.
+template <typename Key>
+struct FourHashes {
+  std::uint64_t operator()(const Key& key) const { return std::hash<Key>{}(key) % 4; }
+};
+template <typename Key>
+using CollidingTrie = velo::map::SyncMapTrie<Key, FourHashes<Key>>;
+
+}  // namespace
+
+TEST_CASE("sync_map_trie chains full-hash collisions and expands to the last level", "[map][sync_map_trie]") {
+  check_variant<CollidingTrie>();
+}
+
+TEST_CASE("sync_map_trie prunes emptied nodes and frees what it unlinked", "[map][sync_map_trie]") {
+  CollidingTrie<std::uint64_t> trie(1, 64, map_params());
+  CHECK(trie.indirect_nodes() == 1);  // the root
+  for (std::uint64_t key = 0; key < 40; ++key) CHECK(trie.insert_or_assign(0, key, value_for(0, 1)));
+  // Hashes 0..3 share their top 60 bits: one Indirect per level down to the last.
+  CHECK(trie.indirect_nodes() == 16);
+  CHECK(trie.size() == 40);
+  for (std::uint64_t key = 0; key < 40; ++key) CHECK_FALSE(trie.insert_or_assign(0, key, value_for(0, 2)));
+  Value out;
+  for (std::uint64_t key = 0; key < 40; ++key) {
+    REQUIRE(trie.find(0, key, out));
+    CHECK(out == value_for(0, 2));
+  }
+  for (std::uint64_t key = 0; key < 40; ++key) CHECK(trie.erase(0, key));
+  CHECK_FALSE(trie.erase(0, 7));
+  CHECK(trie.size() == 0);
+  CHECK(trie.indirect_nodes() == 1);  // every emptied node pruned back to the root
+  // 40 replaced + 40 erased entries and 15 pruned nodes were retired; with no
+  // reader pinned, collecting frees them all.
+  for (int i = 0; i < 3; ++i) trie.epochs().collect(0);
+  CHECK(trie.epochs().pending(0) == 0);
+}
+
+TEST_CASE("sync_map_trie: writers racing on colliding keys lose no insert", "[map][sync_map_trie][concurrency]") {
+  // Each thread inserts its own keys into chains shared with the others, then
+  // erases half of them while the others insert: the final contents are exact.
+  constexpr int kThreads = 3;
+  constexpr std::uint64_t kPerThread = 300;
+  CollidingTrie<std::uint64_t> trie(kThreads, 64, map_params());
+  velo::ThreadTeam team(kThreads);
+  team.run([&](int member) {
+    for (std::uint64_t i = 0; i < kPerThread; ++i) {
+      trie.insert_or_assign(member, static_cast<std::uint64_t>(member) * kPerThread + i, value_for(member, 0));
+    }
+    for (std::uint64_t i = 0; i < kPerThread; i += 2) trie.erase(member, static_cast<std::uint64_t>(member) * kPerThread + i);
+  });
+  CHECK(trie.size() == kThreads * kPerThread / 2);
+  Value out;
+  for (int member = 0; member < kThreads; ++member) {
+    for (std::uint64_t i = 0; i < kPerThread; ++i) {
+      const bool present = trie.find(0, static_cast<std::uint64_t>(member) * kPerThread + i, out);
+      CHECK(present == (i % 2 == 1));
+      if (present) CHECK(out == value_for(member, 0));
+    }
+  }
+}
 
 TEST_CASE("sync_map promotes dirty after enough misses and expunges lazily", "[map][sync_map]") {
   velo::map::SyncMap<std::uint64_t> map(1, 0, {});
@@ -320,7 +388,7 @@ velo::Params case_params(const velo::Family& family, const velo::Implementation&
 
 TEST_CASE("the map workload verifies the size after every run, for every variant", "[map][workload]") {
   const velo::Family family = velo::make_map_family();
-  REQUIRE(family.impls.size() == 8);
+  REQUIRE(family.impls.size() == 9);
   for (const auto& impl : family.impls) {
     for (const char* key_type : {"u64", "string"}) {
       DYNAMIC_SECTION(impl.name << " " << key_type) {
