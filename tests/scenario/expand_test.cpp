@@ -309,7 +309,7 @@ TEST_CASE("bad --param values and keys are refused", "[scenario][expand][param][
         "--param thread=2: no variant of the scenarios being run takes parameter 'thread'; did you mean 'threads'?");
   CHECK(message({"colour=red"}) ==
         "--param colour=red: no variant of the scenarios being run takes parameter 'colour' (they take: threads, "
-        "increments, delay_ns, pad_bytes, batch)");
+        "increments, delay_ns, op, pad_bytes, batch)");
   // The key exists in the family, but no variant being run takes it.
   const Scenario mutex_only = parse_ok("[scenario]\nname = \"m\"\nfamily = \"counters\"\n"
                                        "[[variant]]\nname = \"m\"\nimpl = \"mutex\"\n");

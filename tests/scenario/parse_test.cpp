@@ -284,7 +284,7 @@ TEST_CASE("parameters must belong to the family and to a variant's impl", "[scen
   const std::string atomic = "[[variant]]\nname = \"a\"\nimpl = \"atomic_fetch_add\"\n";
   check_error(parse_fails(counters("[params]\nthread = 2\n" + atomic)),
               "unknown parameter 'thread' for family 'counters'; did you mean 'threads'? Known parameters: threads, "
-              "increments, delay_ns, pad_bytes, batch",
+              "increments, delay_ns, op, pad_bytes, batch",
               5, 1);
   check_error(parse_fails(counters("[params]\nbatch = 8\n" + atomic)),
               "parameter 'batch' in [params] is not taken by any variant of this scenario (only by implementation "
@@ -297,7 +297,7 @@ TEST_CASE("parameters must belong to the family and to a variant's impl", "[scen
   check_error(parse_fails(counters("[[variant]]\nname = \"a\"\nimpl = \"sharded_padded\"\n"
                                    "params = { pad_byte = 64 }\n")),
               "variant 'a': implementation 'sharded_padded' does not take parameter 'pad_byte'; did you mean "
-              "'pad_bytes'? Known parameters: threads, increments, delay_ns, pad_bytes",
+              "'pad_bytes'? Known parameters: threads, increments, delay_ns, op, pad_bytes",
               7, 12);
 }
 

@@ -1,5 +1,6 @@
 // The false_sharing workload: a team of `threads` threads splits the ops and each
-// op is one increment of a counter in memory. Variants differ only in where the
+// op is one increment of a counter in memory (for the per-thread counters, as the
+// `op` parameter says: an atomic RMW by default, see increment_op.hpp). Variants differ only in where the
 // counters live (counters.hpp-style layouts below and in their own files).
 // After every run each thread's counter must hold exactly the increments it made
 // (or, for one shared counter, the total), or the case fails.
@@ -22,6 +23,7 @@
 
 #include "families/cacheline/counted_workload.hpp"
 #include "families/cacheline/layout.hpp"
+#include "families/increment_op.hpp"
 
 namespace velo::cacheline {
 
@@ -70,17 +72,21 @@ WorkloadFactory false_sharing_factory() {
 }
 
 // One counter per thread in a slot of `Slot` (alignment = spacing), each written
-// only by its thread with a relaxed load and store: a real memory write per
-// increment, and no locked instruction, so what differs is only line sharing.
+// only by its thread, `op` per increment (increment_op.hpp): atomic_add (lock xadd,
+// the default) makes every increment wait for the line, which is what shows false
+// sharing; store (relaxed load + store) lets the store buffer hide most of it.
+// Either way the variants differ only in line sharing.
 template <typename Slot>
 class SlotCounters {
  public:
-  explicit SlotCounters(int threads) : slots_(static_cast<std::size_t>(threads)) {}
+  explicit SlotCounters(int threads, IncrementOp op = IncrementOp::atomic_add)
+      : op_(op), slots_(static_cast<std::size_t>(threads)) {}
 
   void count(int member, std::int64_t n) {
-    std::atomic<std::uint64_t>& mine = slots_[static_cast<std::size_t>(member)].value;
-    for (std::int64_t i = 0; i < n; ++i) {
-      mine.store(mine.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    if (op_ == IncrementOp::atomic_add) {
+      count_with<IncrementOp::atomic_add>(member, n);
+    } else {
+      count_with<IncrementOp::store>(member, n);
     }
   }
 
@@ -100,12 +106,21 @@ class SlotCounters {
     return {};
   }
 
-  std::string describe() const {
+  std::string describe() const { return describe_layout() + ", " + describe_op(); }
+
+  std::string describe_layout() const {
     const std::string sharing = sizeof(Slot) >= 2 * kLineBytes ? "each alone on a pair of lines"
                                 : sizeof(Slot) >= kLineBytes   ? "each alone on a line"
                                                                : fmt::format("{} per line", kLineBytes / sizeof(Slot));
     return fmt::format("one counter per thread, {} B apart ({})", sizeof(Slot), sharing);
   }
+
+  std::string describe_op() const {
+    return op_ == IncrementOp::atomic_add ? "op=atomic_add: one lock xadd per increment"
+                                          : "op=store: one relaxed load + store per increment";
+  }
+
+  IncrementOp op() const { return op_; }
 
   // The array as one struct: counter[i] at i * sizeof(Slot).
   StructLayout layout(const std::string& name) const {
@@ -122,6 +137,13 @@ class SlotCounters {
   }
 
  private:
+  template <IncrementOp Op>
+  void count_with(int member, std::int64_t n) {
+    std::atomic<std::uint64_t>& mine = slots_[static_cast<std::size_t>(member)].value;
+    for (std::int64_t i = 0; i < n; ++i) increment<Op>(mine);
+  }
+
+  IncrementOp op_;
   AlignedArray<Slot> slots_;
 };
 

@@ -21,7 +21,7 @@ struct LocalThenPublish {
     slots.publish(member, local);
   }
   Status verify(std::span<const std::uint64_t> made) const { return slots.verify(made); }
-  std::string describe() const { return slots.describe() + ", each written once per run from a register"; }
+  std::string describe() const { return slots.describe_layout() + ", each written once per run from a register"; }
   std::vector<StructLayout> layouts() const { return {slots.layout("PackedSlot")}; }
   SlotCounters<PackedSlot> slots;
 };

@@ -17,7 +17,7 @@ static_assert(sizeof(PaddedSlot<128>) == 128 && alignof(PaddedSlot<128>) == 128)
 
 template <std::size_t Pad>
 struct PaddedCounters {
-  PaddedCounters(int threads, const Params&) : slots(threads) {}
+  PaddedCounters(int threads, const Params& params) : slots(threads, increment_op_of(params)) {}
   void count(int member, std::int64_t n) { slots.count(member, n); }
   Status verify(std::span<const std::uint64_t> made) const { return slots.verify(made); }
   std::string describe() const { return slots.describe(); }
@@ -32,7 +32,7 @@ struct PaddedCounters {
 Implementation false_sharing_padded() {
   return {.name = "false_sharing_padded",
           .doc = "false_sharing: each counter padded to pad_bytes (64 = a line, 128 = a line pair)",
-          .params = {threads_param(),
+          .params = {threads_param(), increment_op_param(),
                      {.name = "pad_bytes",
                       .type = ParamType::bytes,
                       .default_value = std::int64_t{64},

@@ -1,6 +1,7 @@
 // One slot per thread; the total is the sum of the slots. Each thread writes only
-// its own slot (relaxed load + store: no locked instruction), so the only cost
-// left is cache-line sharing between slots:
+// its own slot, `op` per increment (increment_op.hpp: atomic_add = lock xadd, the
+// default; store = relaxed load + store, whose store buffer hides most of the line
+// traffic), so the only cost that differs is cache-line sharing between slots:
 //   sharded_packed  slots adjacent, several per cache line -> false sharing;
 //   sharded_padded  each slot alone in `pad_bytes` (64, or 128 where the adjacent-
 //                   line prefetcher pairs lines) -> no sharing.
@@ -12,6 +13,7 @@
 
 #include "families/counters/counter_workload.hpp"
 #include "families/counters/counters.hpp"
+#include "families/increment_op.hpp"
 
 namespace velo::counters {
 namespace {
@@ -31,9 +33,9 @@ class SlotArray {
   SlotArray& operator=(const SlotArray&) = delete;
 
   Slot& slot(int i) const { return *reinterpret_cast<Slot*>(memory_ + stride_ * static_cast<std::size_t>(i)); }
+  template <IncrementOp Op>
   void add(int member) {
-    Slot& s = slot(member);
-    s.store(s.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    increment<Op>(slot(member));
   }
   std::uint64_t total() const {
     std::uint64_t sum = 0;
@@ -47,42 +49,55 @@ class SlotArray {
   std::byte* memory_;
 };
 
+template <IncrementOp Op>
 struct PackedCounter {
   PackedCounter(int threads, const Params&) : slots(threads, sizeof(Slot)) {}
-  void add(int member) { slots.add(member); }
+  void add(int member) { slots.add<Op>(member); }
   void flush(int) {}
   std::uint64_t total() const { return slots.total(); }
   SlotArray slots;
 };
 
+template <IncrementOp Op>
 struct PaddedCounter {
   PaddedCounter(int threads, const Params& params)
       : slots(threads, static_cast<std::size_t>(params.integer("pad_bytes"))) {}
-  void add(int member) { slots.add(member); }
+  void add(int member) { slots.add<Op>(member); }
   void flush(int) {}
   std::uint64_t total() const { return slots.total(); }
   SlotArray slots;
 };
+
+// The factory for `Counter<op>`, the op the case asks for.
+template <template <IncrementOp> class Counter>
+WorkloadFactory factory_for_op() {
+  return [](const Params& params) {
+    return increment_op_of(params) == IncrementOp::store ? factory_for<Counter<IncrementOp::store>>()(params)
+                                                         : factory_for<Counter<IncrementOp::atomic_add>>()(params);
+  };
+}
 
 }  // namespace
 
 Implementation sharded_packed() {
   return {.name = "sharded_packed",
           .doc = "one slot per thread, slots adjacent (false sharing)",
-          .make = factory_for<PackedCounter>()};
+          .params = {increment_op_param()},
+          .make = factory_for_op<PackedCounter>()};
 }
 
 Implementation sharded_padded() {
   return {.name = "sharded_padded",
           .doc = "one slot per thread, each padded to pad_bytes",
-          .params = {{.name = "pad_bytes",
+          .params = {increment_op_param(),
+                     {.name = "pad_bytes",
                       .type = ParamType::bytes,
                       .default_value = std::int64_t{64},
                       .doc = "bytes between slots: 64 = one cache line, 128 = adjacent-line pair",
                       .unit = "B",
                       .min = 8,
                       .max = 4096}},
-          .make = factory_for<PaddedCounter>()};
+          .make = factory_for_op<PaddedCounter>()};
 }
 
 }  // namespace velo::counters

@@ -35,20 +35,27 @@ Expected<StreamPair> connect_stream(StreamKind kind);
 Expected<UniqueFd> open_destination_file(const std::string& directory, std::int64_t prealloc_bytes);
 
 // The far end of a stream, run as a ThreadTeam member: reads exactly
-// `bytes_per_op` bytes per op, counting them (and hashing each op's bytes when
-// asked). A premature end of stream or a hash mismatch is recorded, not thrown;
-// the workload reports it after the round.
+// `bytes_per_op` bytes per op, counting them. receive() is what the timed round
+// runs: it reads and counts, nothing more. receive_verified() reads the same way
+// and also hashes each op's bytes against `expected_hash`: workloads call it in an
+// untimed round of its own, so verification is never part of a measurement. A
+// premature end of stream or a hash mismatch is recorded, not thrown; the
+// workload reports it after the round.
 class Receiver {
  public:
   Receiver(int fd, std::int64_t bytes_per_op, std::optional<std::uint64_t> expected_hash);
 
-  void receive(std::int64_t ops);
+  void receive(std::int64_t ops) { read_ops(ops, false); }
+  void receive_verified(std::int64_t ops) { read_ops(ops, expected_hash_.has_value()); }
+  bool verifies() const { return expected_hash_.has_value(); }
 
   std::int64_t received() const { return received_; }
   const std::string& error() const { return error_; }
   std::int64_t syscalls() const { return syscalls_; }
 
  private:
+  void read_ops(std::int64_t ops, bool hash_content);
+
   int fd_;
   std::int64_t bytes_per_op_;
   std::optional<std::uint64_t> expected_hash_;

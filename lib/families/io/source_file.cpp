@@ -8,6 +8,9 @@
 
 #include <fmt/format.h>
 
+#define XXH_STATIC_LINKING_ONLY  // XXH3_state_t by value
+#include <xxhash.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
@@ -15,6 +18,18 @@
 #include <vector>
 
 namespace velo::io {
+
+struct ContentHash::State {
+  XXH3_state_t xxh3;
+};
+
+ContentHash::ContentHash() : state_(std::make_unique<State>()) { XXH3_64bits_reset(&state_->xxh3); }
+ContentHash::~ContentHash() = default;
+
+void ContentHash::update(const void* data, std::size_t size) { XXH3_64bits_update(&state_->xxh3, data, size); }
+
+std::uint64_t ContentHash::value() const { return XXH3_64bits_digest(&state_->xxh3); }
+
 namespace {
 
 constexpr std::uint64_t kSeed = 0x5eed;

@@ -30,7 +30,7 @@ std::vector<ParamSpec> transfer_params() {
       {.name = "prealloc", .type = ParamType::boolean, .default_value = false,
        .doc = "file_to_file: destination allocated once up front (true) or truncated before every op (false)"},
       {.name = "verify_content", .type = ParamType::boolean, .default_value = false,
-       .doc = "also hash every op's bytes at the receiver (costs receiver CPU) or read back the destination"},
+       .doc = "check content (XXH3), outside timing: after each repetition one more op is hashed at the receiver, or the destination is read back"},
   };
 }
 

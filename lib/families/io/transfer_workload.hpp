@@ -6,7 +6,10 @@
 //   - the method reported moving exactly ops * file_bytes bytes;
 //   - socket paths: the receiver read exactly that many and nothing more is queued;
 //   - file_to_file: the destination holds file_bytes bytes;
-//   - verify_content: every op's bytes hash to the source content's hash.
+//   - verify_content: after the timed round and outside it, one more op is moved
+//     the same way and the receiver hashes its bytes (XXH3), or the destination
+//     file is read back and hashed; the hash must be the source content's.
+//     The timed round is identical with and without verify_content.
 //
 // cache=cold drops the source's pages before every op: before the first in
 // begin_repetition, and between ops inside run(), where the drop's wall time and
@@ -96,6 +99,7 @@ class TransferWorkload final : public Workload {
     add_throughput_metrics(sink, bytes, seconds, cpu, syscalls() - syscalls_at_begin_);
     sink.add("bytes_verified", static_cast<double>(setup_.transfer.bytes));
     if constexpr (requires { method_.report(sink, ops); }) method_.report(sink, ops);
+    if (Status verified = verify_content_untimed(); !verified) return verified;
     if (setup_.cold && ops > 1) {
       sink.note("cache=cold: pages dropped between ops inside run(); drop time excluded from gb_per_s and "
                 "cpu_s_per_gib but not from the runner's cpu_ns_per_op");
@@ -170,6 +174,22 @@ class TransferWorkload final : public Workload {
     drop_source_pages();
     excluded_seconds_ += std::chrono::duration<double>(Clock::now() - start).count();
     excluded_cpu_ += cpu_seconds(RUSAGE_THREAD) - cpu_before;
+  }
+
+  // verify_content on a stream: one op more, in an untimed round, with the
+  // receiver hashing what arrives. (A file destination is read back in check().)
+  Status verify_content_untimed() {
+    if (!receiver_ || !receiver_->verifies()) return {};
+    team_.run([&](int member) {
+      if (member == 0) {
+        send(1);
+      } else {
+        receiver_->receive_verified(1);
+      }
+    });
+    if (!error_.empty()) return make_error(error_);
+    if (!receiver_->error().empty()) return make_error(receiver_->error());
+    return {};
   }
 
   Status check(std::int64_t ops) {

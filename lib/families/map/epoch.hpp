@@ -1,6 +1,7 @@
 // Epoch-based memory reclamation (Fraser, "Practical lock-freedom", 2004; the
-// ordering follows the crossbeam-epoch design): how sync_map frees snapshots,
-// entries and values that lock-free readers may still be reading.
+// ordering follows the crossbeam-epoch design): how the sync_map variants free
+// what lock-free readers may still be reading (snapshots, entries, values, trie
+// nodes).
 //
 // Every operation runs pinned: enter() announces the global epoch the thread saw,
 // leave() announces it is quiescent. An object is retired (not freed) once it has

@@ -8,7 +8,8 @@
 #include "families/map/sharded_flat.hpp"
 #include "families/map/sharded_mutex.hpp"
 #include "families/map/sharded_rwlock.hpp"
-#include "families/map/sync_map.hpp"
+#include "families/map/sync_map_go1_23.hpp"
+#include "families/map/sync_map_trie.hpp"
 #include "families/map/tbb_hash_map.hpp"
 
 namespace velo {
@@ -40,7 +41,7 @@ Family make_map_family() {
   using map::factory_for;
   Family family;
   family.name = "map";
-  family.doc = "concurrent maps under read/write/erase mixes: locks, sharding, sync.Map, TBB, cuckoo";
+  family.doc = "concurrent maps under read/write/erase mixes: locks, sharding, Go's sync.Map (both designs), TBB, cuckoo";
   family.op = "one map operation: a lookup, an insert-or-assign or an erase, drawn from the mix";
   family.params = {
       {.name = "threads", .type = ParamType::integer, .default_value = std::int64_t{1},
@@ -59,7 +60,7 @@ Family make_map_family() {
       {.name = "erase_pct", .type = ParamType::integer, .default_value = std::int64_t{1},
        .doc = "percent of operations that erase (with mix = custom)", .unit = "%", .min = 0, .max = 100},
       {.name = "distribution", .type = ParamType::choice, .default_value = std::string("uniform"),
-       .doc = "how keys are drawn: uniform, or zipfian (Gray et al. 1994, as in YCSB)",
+       .doc = "how keys are drawn: uniform, or zipfian (exact: rejection-inversion, Hörmann and Derflinger 1996)",
        .choices = {"uniform", "zipf"}},
       {.name = "zipf_theta", .type = ParamType::number, .default_value = 0.99,
        .doc = "zipf skew: 0 = uniform, 0.99 = YCSB's default", .min = 0.0, .max = 0.999},
@@ -73,7 +74,14 @@ Family make_map_family() {
       {.name = "value_bytes", .type = ParamType::bytes, .default_value = std::int64_t{8},
        .doc = "bytes of each value; lookups copy the value out", .unit = "B", .min = 1, .max = 1 << 20},
   };
-  family.metrics = latency_metrics();
+  family.metrics = {
+      {.name = "distinct_keys", .unit = "keys", .better = Better::higher,
+       .doc = "distinct keys the repetition's operations touched, all threads (counted outside timing)"},
+      {.name = "keygen_ns_per_op", .unit = "ns", .better = Better::lower,
+       .doc = "cost of generating one op (kind, key, value) from the counter-based stream, measured apart; "
+              "it is inside ns_per_op"},
+  };
+  for (auto& spec : latency_metrics()) family.metrics.push_back(std::move(spec));
   family.validate = [](const Params& params) -> std::optional<std::string> {
     const map::Mix mix = map::mix_of(params);
     const std::int64_t sum = mix.read_pct + mix.write_pct + mix.erase_pct;
@@ -98,8 +106,12 @@ Family make_map_family() {
        .make = factory_for<map::TbbHashMap>()},
       {.name = "cuckoo", .doc = "libcuckoo cuckoohash_map (concurrent cuckoo hashing, striped spinlocks)",
        .make = factory_for<map::CuckooMap>()},
-      {.name = "sync_map", .doc = "Go's sync.Map: lock-free read snapshot + dirty map under a mutex, epoch reclamation",
+      {.name = "sync_map_go1_23",
+       .doc = "Go 1.9-1.23 sync.Map: read/dirty/misses/expunged (lock-free read snapshot + dirty map under a mutex)",
        .make = factory_for<map::SyncMap>()},
+      {.name = "sync_map_trie",
+       .doc = "Go 1.24+ sync.Map: concurrent hash-trie (lock-free reads, per-node mutex, 16-way fan-out)",
+       .make = factory_for<map::SyncMapTrie>()},
   };
   return family;
 }

@@ -1,10 +1,13 @@
 // The workload every map variant shares. A team of `threads` threads walks its
-// precomputed ring of operations (plan.hpp); one op is one map operation:
+// endless counter-based stream of operations (plan.hpp); one op is one map
+// operation, preceded by generating it (measured apart: keygen_ns_per_op):
 //   read   find the key and copy its value out,
 //   write  insert the key or overwrite its value (insert_or_assign),
 //   erase  remove the key if present.
 // The map lives across runs (it is prefilled once, in the constructor), and each
-// thread resumes its ring where the previous run stopped.
+// thread resumes its stream where the previous run stopped. After each run, and
+// outside timing, the streams are replayed over the operations that run made to
+// count the distinct keys it touched (`distinct_keys`).
 //
 // Verification: every thread counts the net effect of its own operations from
 // their return values (+1 for a write that inserted a new key, -1 for an erase
@@ -20,11 +23,12 @@
 //   bool erase(int thread, const Key&)                       true if the key was present
 //   std::size_t size() const                                 only while no operation runs
 // `thread` is the caller's team member index, unique among concurrent callers
-// (sync_map keeps per-thread reclamation state by it; the others ignore it).
+// (the sync_map variants keep per-thread reclamation state by it; the others ignore it).
 #pragma once
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <concepts>
 #include <cstdint>
@@ -70,14 +74,16 @@ class MapWorkload final : public Workload {
         plan_(make_plan(params)),
         map_(threads_, keys_.size(), params),
         members_(static_cast<std::size_t>(threads_)),
+        touched_(keys_.size()),
         clock_overhead_ns_(clock_overhead_ns()),
+        keygen_ns_per_op_(keygen_ns_per_op(plan_.streams[0])),
         team_(threads_, [](int member) { return fmt::format("map-{}", member); }) {
     const Value& initial = plan_.values[0][0];
     for (std::int64_t i = 0; i < plan_.prefill_count; ++i) {
       map_.insert_or_assign(0, keys_[static_cast<std::size_t>(i)], initial);
     }
     for (std::size_t m = 0; m < members_.size(); ++m) {
-      members_[m].ring = plan_.rings[m].data();
+      members_[m].stream = &plan_.streams[m];
       members_[m].values = plan_.values[m].data();
       members_[m].out.reserve(plan_.values[m][0].size());
     }
@@ -91,7 +97,10 @@ class MapWorkload final : public Workload {
   }
 
   void begin_repetition() override {
-    for (auto& member : members_) member.sampler.clear();
+    for (auto& member : members_) {
+      member.sampler.clear();
+      member.first = member.next;
+    }
   }
 
   Status end_repetition(MetricSink& sink, std::int64_t, double) override {
@@ -103,6 +112,8 @@ class MapWorkload final : public Workload {
           "the map holds {} keys but its operations imply {} (prefill {} + net inserts {})", size,
           expected, plan_.prefill_count, expected - plan_.prefill_count));
     }
+    sink.add("distinct_keys", static_cast<double>(distinct_keys_touched()));
+    sink.add("keygen_ns_per_op", keygen_ns_per_op_);
     report_latency(sink, OpKind::read, "read");
     report_latency(sink, OpKind::write, "write");
     report_latency(sink, OpKind::erase, "erase");
@@ -111,8 +122,20 @@ class MapWorkload final : public Workload {
 
   nlohmann::json details() const override {
     return {{"prefilled_keys", plan_.prefill_count},
-            {"ops_per_thread_ring", kRingSize},
+            {"op_stream", "counter-based: op i of thread t = splitmix64(seed(t) + i * golden), generated in the "
+                          "timed loop (keygen_ns_per_op)"},
+            {"keygen_ns_per_op", keygen_ns_per_op_},
             {"clock_overhead_ns", clock_overhead_ns_}};
+  }
+
+  // Distinct keys the operations of the last repetition touched, all threads
+  // together: a replay of each stream over [first, next). Outside timing.
+  std::uint64_t distinct_keys_touched() {
+    touched_.clear();
+    for (const auto& member : members_) {
+      for (std::uint64_t i = member.first; i < member.next; ++i) touched_.mark(member.stream->at(i).key);
+    }
+    return touched_.count();
   }
 
  private:
@@ -120,10 +143,30 @@ class MapWorkload final : public Workload {
   static constexpr std::size_t kMinSamplesP50 = 10;
   static constexpr std::size_t kMinSamplesP99 = 100;
 
+  // The cost of generating one op (min over a few batches; outside timing), which
+  // the timed loop pays on top of the map operation.
+  static double keygen_ns_per_op(const OpStream& stream) {
+    constexpr std::uint64_t kBatch = 1 << 16;
+    double best = 1e300;
+    std::uint64_t sink = 0;
+    for (std::uint64_t batch = 0; batch < 5; ++batch) {
+      const auto start = std::chrono::steady_clock::now();
+      for (std::uint64_t i = batch * kBatch; i < (batch + 1) * kBatch; ++i) {
+        const Op op = stream.at(i);
+        sink += op.key + op.value + static_cast<std::uint64_t>(op.kind);
+      }
+      const std::chrono::duration<double, std::nano> took = std::chrono::steady_clock::now() - start;
+      best = std::min(best, took.count() / static_cast<double>(kBatch));
+    }
+    asm volatile("" : : "r"(sink));
+    return best;
+  }
+
   struct alignas(64) Member {
-    const Op* ring = nullptr;
+    const OpStream* stream = nullptr;
     const Value* values = nullptr;
-    std::size_t cursor = 0;
+    std::uint64_t next = 0;   // index of the next op in the stream
+    std::uint64_t first = 0;  // index of the repetition's first op
     std::int64_t net_inserted = 0;
     Value out;  // lookups copy here; reserved, so a copy never allocates
     LatencySampler sampler;
@@ -132,8 +175,7 @@ class MapWorkload final : public Workload {
   void work(int member_index, std::int64_t ops) {
     Member& member = members_[static_cast<std::size_t>(member_index)];
     for (std::int64_t i = 0; i < ops; ++i) {
-      const Op op = member.ring[member.cursor];
-      member.cursor = (member.cursor + 1) & (kRingSize - 1);
+      const Op op = member.stream->at(member.next++);
       if (!member.sampler.due()) {
         perform(member_index, member, op);
       } else {
@@ -178,7 +220,9 @@ class MapWorkload final : public Workload {
   Plan plan_;
   Map map_;
   std::vector<Member> members_;
+  KeySet touched_;
   double clock_overhead_ns_;
+  double keygen_ns_per_op_;
   ThreadTeam team_;  // last: its threads stop before anything they use is destroyed
 };
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
 #include <cstdio>
 #include <cmath>
@@ -15,16 +16,6 @@
 namespace velo::map {
 
 namespace {
-
-// The splitmix64 finalizer: a bijection on 64-bit integers.
-std::uint64_t mix64(std::uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return x;
-}
 
 constexpr std::uint64_t kSeed = 0x5eed'0f'4a9ULL;
 
@@ -46,20 +37,20 @@ Plan make_plan(const Params& params) {
   const int threads = static_cast<int>(params.integer("threads"));
   const auto keys = static_cast<std::uint64_t>(params.integer("keys"));
   const auto [read_pct, write_pct, erase_pct] = mix_of(params);
-  const bool zipf = params.text("distribution") == "zipf";
   const std::int64_t value_bytes = params.integer("value_bytes");
 
   Plan plan;
   plan.prefill_count = std::llround(params.number("prefill") * static_cast<double>(keys));
+  plan.keys = std::make_unique<KeyDistribution>();
+  plan.keys->keys = keys;
 
   // Zipf rank -> key index. Scrambled, the hot keys are spread over the key space
   // (and so over prefilled and absent keys alike); unscrambled, the hottest keys are
   // the lowest indices, which are exactly the prefilled ones.
-  std::vector<std::uint32_t> rank_to_key;
-  std::optional<Zipfian> zipfian;
-  if (zipf) {
-    zipfian.emplace(keys, params.number("zipf_theta"));
+  if (params.text("distribution") == "zipf") {
+    plan.keys->zipf.emplace(keys, params.number("zipf_theta"));
     if (params.boolean("zipf_scramble")) {
+      std::vector<std::uint32_t>& rank_to_key = plan.keys->rank_to_key;
       rank_to_key.resize(keys);
       std::iota(rank_to_key.begin(), rank_to_key.end(), 0u);
       std::mt19937_64 shuffle_rng(kSeed);
@@ -68,34 +59,25 @@ Plan make_plan(const Params& params) {
   }
 
   for (int thread = 0; thread < threads; ++thread) {
-    std::mt19937_64 rng(mix64(kSeed + static_cast<std::uint64_t>(thread)));
-    std::uniform_int_distribution<std::uint64_t> uniform_key(0, keys - 1);
-    std::uniform_int_distribution<int> percent(0, 99);
-    std::uniform_int_distribution<int> value_slot(0, kValuesPerThread - 1);
-
-    std::vector<Op>& ring = plan.rings.emplace_back(kRingSize);
-    for (Op& op : ring) {
-      const int draw = percent(rng);
-      op.kind = draw < read_pct ? OpKind::read : draw < read_pct + write_pct ? OpKind::write : OpKind::erase;
-      std::uint64_t key = 0;
-      if (!zipfian) {
-        key = uniform_key(rng);
-      } else {
-        const std::uint64_t rank = (*zipfian)(rng);
-        key = rank_to_key.empty() ? rank : rank_to_key[rank];
-      }
-      op.key = static_cast<std::uint32_t>(key);
-      op.value = static_cast<std::uint8_t>(value_slot(rng));
-    }
-
+    plan.streams.emplace_back(plan.keys.get(), mix64(kSeed + static_cast<std::uint64_t>(thread)),
+                              static_cast<int>(read_pct), static_cast<int>(write_pct));
     std::vector<Value>& values = plan.values.emplace_back();
     for (std::size_t slot = 0; slot < kValuesPerThread; ++slot) {
       const char fill = static_cast<char>('a' + (static_cast<std::size_t>(thread) * kValuesPerThread + slot) % 26);
       values.emplace_back(static_cast<std::size_t>(value_bytes), fill);
     }
   }
+  (void)erase_pct;  // the remainder of 100
   return plan;
 }
+
+std::uint64_t KeySet::count() const {
+  std::uint64_t n = 0;
+  for (std::uint64_t word : bits_) n += static_cast<std::uint64_t>(std::popcount(word));
+  return n;
+}
+
+void KeySet::clear() { std::fill(bits_.begin(), bits_.end(), 0); }
 
 std::vector<std::uint64_t> make_u64_keys(std::int64_t count) {
   std::vector<std::uint64_t> keys(static_cast<std::size_t>(count));

@@ -4,10 +4,13 @@
 // claims. Metrics are only ever the declared ones.
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "families/cacheline/cacheline.hpp"
+#include "families/increment_op.hpp"
 
 namespace {
 
@@ -289,4 +292,44 @@ TEST_CASE("validation rejects values the variants do not implement", "[cacheline
   REQUIRE(aos.case_unsupported);
   CHECK(aos.case_unsupported(too_many));
   CHECK_FALSE(aos.case_unsupported(params_for(family, aos, {})));
+}
+
+TEST_CASE("per-thread counters increment with the `op` parameter, an atomic RMW by default",
+          "[cacheline][concurrency]") {
+  const velo::Family family = velo::make_cacheline_family();
+  for (const char* name : {"false_sharing_packed", "false_sharing_padded"}) {
+    const auto& impl = impl_named(family, name);
+    const velo::ParamSpec* op = family.find_param(impl, "op");
+    REQUIRE(op != nullptr);
+    CHECK(std::get<std::string>(op->default_value) == "atomic_add");
+    CHECK(op->choices == std::vector<std::string>{"atomic_add", "store"});
+    for (const char* value : {"atomic_add", "store"}) {
+      DYNAMIC_SECTION(name << " op=" << value) {
+        velo::Params params = params_for(family, impl, {{"threads", std::int64_t{2}}});
+        params.set("op", std::string(value));
+        auto workload = make(impl, params);
+        run_and_verify(*workload, family, {1, 1000, 20011});
+        const std::string description = workload->details()["description"];
+        CHECK_THAT(description, Catch::Contains(std::string("op=") + value));
+      }
+    }
+  }
+}
+
+TEST_CASE("increment<atomic_add> is a read-modify-write: concurrent increments of one counter all land",
+          "[cacheline][concurrency]") {
+  // With op=store two threads on one counter would lose updates; a locked RMW
+  // never does, so the total is exact however the threads interleave.
+  std::atomic<std::uint64_t> shared{0};
+  constexpr int kThreads = 4;
+  constexpr int kEach = 100000;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kEach; ++i) velo::increment<velo::IncrementOp::atomic_add>(shared);
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  CHECK(shared.load() == std::uint64_t{kThreads} * kEach);
+  CHECK(velo::increment_op_of(velo::Params{}) == velo::IncrementOp::atomic_add);
 }

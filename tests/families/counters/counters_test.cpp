@@ -72,3 +72,27 @@ TEST_CASE("a delayed counter still counts exactly", "[counters]") {
   workload.run(100);
   CHECK(workload.end_repetition(sink, 100, 0).ok());
 }
+
+TEST_CASE("sharded slots take the `op` parameter, atomic_add by default, and count exactly either way",
+          "[counters]") {
+  const velo::Family family = velo::make_counters_family();
+  for (const char* name : {"sharded_packed", "sharded_padded"}) {
+    const auto* impl = family.find_impl(name);
+    REQUIRE(impl);
+    const velo::ParamSpec* op = family.find_param(*impl, "op");
+    REQUIRE(op != nullptr);
+    CHECK(std::get<std::string>(op->default_value) == "atomic_add");
+    for (const char* value : {"atomic_add", "store"}) {
+      DYNAMIC_SECTION(name << " op=" << value) {
+        auto params = params_for(family, *impl, 3, 7);
+        params.set("op", std::string(value));
+        auto made = impl->make(params);
+        REQUIRE(std::holds_alternative<std::unique_ptr<velo::Workload>>(made));
+        auto& workload = *std::get<std::unique_ptr<velo::Workload>>(made);
+        Sink sink;
+        workload.run(1001);
+        CHECK(workload.end_repetition(sink, 1001, 0).ok());
+      }
+    }
+  }
+}

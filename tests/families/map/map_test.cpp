@@ -1,10 +1,13 @@
 // The map family: every variant behaves exactly like std::unordered_map when used
 // from one thread, keeps disjoint threads' keys exact under concurrency, loses no
 // insert when threads share keys, and the shared workload verifies sizes exactly.
-// sync_map's promotion, expunge and reclamation paths are driven on purpose.
+// sync_map_go1_23's promotion, expunge and reclamation paths and sync_map_trie's
+// collision chains, expansion and pruning are driven on purpose.
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <atomic>
+#include <set>
 #include <random>
 #include <string>
 #include <unordered_map>
@@ -17,9 +20,10 @@
 #include "families/map/sharded_flat.hpp"
 #include "families/map/sharded_mutex.hpp"
 #include "families/map/sharded_rwlock.hpp"
-#include "families/map/sync_map.hpp"
+#include "families/map/sync_map_go1_23.hpp"
+#include "families/map/sync_map_trie.hpp"
 #include "families/map/tbb_hash_map.hpp"
-#include "families/map/zipfian.hpp"
+#include "families/map/plan.hpp"
 #include "threads/thread_team.hpp"
 
 namespace {
@@ -203,7 +207,73 @@ TEST_CASE("sharded_rwlock", "[map]") { check_variant<velo::map::ShardedRwlockMap
 TEST_CASE("sharded_flat", "[map]") { check_variant<velo::map::ShardedFlatMap>(); }
 TEST_CASE("tbb_hash_map", "[map]") { check_variant<velo::map::TbbHashMap>(); }
 TEST_CASE("cuckoo", "[map]") { check_variant<velo::map::CuckooMap>(); }
-TEST_CASE("sync_map", "[map]") { check_variant<velo::map::SyncMap>(); }
+TEST_CASE("sync_map_go1_23", "[map]") { check_variant<velo::map::SyncMap>(); }
+TEST_CASE("sync_map_trie", "[map]") { check_variant<velo::map::SyncMapTrie>(); }
+
+namespace {
+
+// Only four distinct hashes, differing in their lowest bits: every key shares a
+// chain with a quarter of the others, and the trie must expand to its last level
+// to separate the chains.
+template <typename Key>
+struct FourHashes {
+  std::uint64_t operator()(const Key& key) const { return std::hash<Key>{}(key) % 4; }
+};
+template <typename Key>
+using CollidingTrie = velo::map::SyncMapTrie<Key, FourHashes<Key>>;
+
+}  // namespace
+
+TEST_CASE("sync_map_trie chains full-hash collisions and expands to the last level", "[map][sync_map_trie]") {
+  check_variant<CollidingTrie>();
+}
+
+TEST_CASE("sync_map_trie prunes emptied nodes and frees what it unlinked", "[map][sync_map_trie]") {
+  CollidingTrie<std::uint64_t> trie(1, 64, map_params());
+  CHECK(trie.indirect_nodes() == 1);  // the root
+  for (std::uint64_t key = 0; key < 40; ++key) CHECK(trie.insert_or_assign(0, key, value_for(0, 1)));
+  // Hashes 0..3 share their top 60 bits: one Indirect per level down to the last.
+  CHECK(trie.indirect_nodes() == 16);
+  CHECK(trie.size() == 40);
+  for (std::uint64_t key = 0; key < 40; ++key) CHECK_FALSE(trie.insert_or_assign(0, key, value_for(0, 2)));
+  Value out;
+  for (std::uint64_t key = 0; key < 40; ++key) {
+    REQUIRE(trie.find(0, key, out));
+    CHECK(out == value_for(0, 2));
+  }
+  for (std::uint64_t key = 0; key < 40; ++key) CHECK(trie.erase(0, key));
+  CHECK_FALSE(trie.erase(0, 7));
+  CHECK(trie.size() == 0);
+  CHECK(trie.indirect_nodes() == 1);  // every emptied node pruned back to the root
+  // 40 replaced + 40 erased entries and 15 pruned nodes were retired; with no
+  // reader pinned, collecting frees them all.
+  for (int i = 0; i < 3; ++i) trie.epochs().collect(0);
+  CHECK(trie.epochs().pending(0) == 0);
+}
+
+TEST_CASE("sync_map_trie: writers racing on colliding keys lose no insert", "[map][sync_map_trie][concurrency]") {
+  // Each thread inserts its own keys into chains shared with the others, then
+  // erases half of them while the others insert: the final contents are exact.
+  constexpr int kThreads = 3;
+  constexpr std::uint64_t kPerThread = 300;
+  CollidingTrie<std::uint64_t> trie(kThreads, 64, map_params());
+  velo::ThreadTeam team(kThreads);
+  team.run([&](int member) {
+    for (std::uint64_t i = 0; i < kPerThread; ++i) {
+      trie.insert_or_assign(member, static_cast<std::uint64_t>(member) * kPerThread + i, value_for(member, 0));
+    }
+    for (std::uint64_t i = 0; i < kPerThread; i += 2) trie.erase(member, static_cast<std::uint64_t>(member) * kPerThread + i);
+  });
+  CHECK(trie.size() == kThreads * kPerThread / 2);
+  Value out;
+  for (int member = 0; member < kThreads; ++member) {
+    for (std::uint64_t i = 0; i < kPerThread; ++i) {
+      const bool present = trie.find(0, static_cast<std::uint64_t>(member) * kPerThread + i, out);
+      CHECK(present == (i % 2 == 1));
+      if (present) CHECK(out == value_for(member, 0));
+    }
+  }
+}
 
 TEST_CASE("sync_map promotes dirty after enough misses and expunges lazily", "[map][sync_map]") {
   velo::map::SyncMap<std::uint64_t> map(1, 0, {});
@@ -300,28 +370,6 @@ TEST_CASE("sync_map readers and writers share keys across promotions", "[map][sy
   CHECK(map.expunged_count() > 0);
 }
 
-TEST_CASE("zipfian ranks follow 1/(rank+1)^theta", "[map][zipf]") {
-  const velo::map::Zipfian zipf(1000, 0.99);
-  CHECK(zipf.rank_for(0.0) == 0);
-  CHECK(zipf.rank_for(0.999999999) <= 999);
-  velo::map::Zipfian draw(1000, 0.99);
-  std::mt19937_64 rng(1);
-  std::vector<int> counts(1000, 0);
-  constexpr int kDraws = 200000;
-  for (int i = 0; i < kDraws; ++i) ++counts[draw(rng)];
-  const double p0 = 1.0 / zipf.zeta_n();
-  CHECK(counts[0] / double(kDraws) == Approx(p0).epsilon(0.05));
-  CHECK(counts[1] / double(kDraws) == Approx(p0 / std::pow(2.0, 0.99)).epsilon(0.05));
-  CHECK(counts[0] > counts[9]);
-  CHECK(counts[9] > counts[99]);
-  // Tiny key spaces are well defined.
-  velo::map::Zipfian one(1, 0.99), two(2, 0.5);
-  for (int i = 0; i < 100; ++i) {
-    CHECK(one(rng) == 0);
-    CHECK(two(rng) <= 1);
-  }
-}
-
 namespace {
 
 struct RecordingSink final : velo::MetricSink {
@@ -340,7 +388,7 @@ velo::Params case_params(const velo::Family& family, const velo::Implementation&
 
 TEST_CASE("the map workload verifies the size after every run, for every variant", "[map][workload]") {
   const velo::Family family = velo::make_map_family();
-  REQUIRE(family.impls.size() == 8);
+  REQUIRE(family.impls.size() == 9);
   for (const auto& impl : family.impls) {
     for (const char* key_type : {"u64", "string"}) {
       DYNAMIC_SECTION(impl.name << " " << key_type) {
@@ -375,7 +423,11 @@ TEST_CASE("the map workload verifies the size after every run, for every variant
             CHECK(sink.metrics.count("write_p50_ns") == 1);
             CHECK(sink.metrics.count("erase_p50_ns") == 1);  // 5% of ~900 samples
           }
-          if (ops == 1) CHECK(sink.metrics.empty());  // one sample is not a quantile
+          if (ops == 1) {  // one sample is not a quantile
+            CHECK(sink.metrics.size() == 2);
+            CHECK(sink.metrics.at("distinct_keys") == 1);
+            CHECK(sink.metrics.count("keygen_ns_per_op") == 1);
+          }
         }
       }
     }
@@ -426,4 +478,79 @@ TEST_CASE("a named mix replaces the three percentages", "[map]") {
   CHECK(mix.erase_pct == 5);
   params.set("mix", std::string("custom"));
   CHECK(family.validate(params));  // 10 + 9 + 1
+}
+
+TEST_CASE("distinct_keys counts exactly the keys a repetition's operations touched", "[map][workload]") {
+  const velo::Family family = velo::make_map_family();
+  const auto* impl = family.find_impl("mutex_map");
+  REQUIRE(impl);
+  auto params = case_params(family, *impl);
+  params.set("threads", std::int64_t{2});
+  params.set("keys", std::int64_t{200});
+  auto made = impl->make(params);
+  auto& workload = *std::get<std::unique_ptr<velo::Workload>>(made);
+  // The reference: the same streams, replayed here, over the same op ranges
+  // (each repetition resumes where the previous one stopped; 7 ops split 4 + 3).
+  const velo::map::Plan plan = velo::map::make_plan(params);
+  std::vector<std::uint64_t> next(2, 0);
+  for (std::int64_t ops : {7, 150, 2}) {
+    std::set<std::uint32_t> expected;
+    for (int thread = 0; thread < 2; ++thread) {
+      const std::int64_t share = ops / 2 + (thread < ops % 2 ? 1 : 0);
+      for (std::int64_t i = 0; i < share; ++i) {
+        expected.insert(plan.streams[static_cast<std::size_t>(thread)].at(next[static_cast<std::size_t>(thread)]++).key);
+      }
+    }
+    RecordingSink sink;
+    workload.begin_repetition();
+    workload.run(ops);
+    REQUIRE(workload.end_repetition(sink, ops, 0).ok());
+    INFO("ops=" << ops);
+    CHECK(sink.metrics.at("distinct_keys") == static_cast<double>(expected.size()));
+  }
+}
+
+TEST_CASE("streams do not repeat: a long run touches more keys than any 65,536-op ring could", "[map][workload]") {
+  const velo::Family family = velo::make_map_family();
+  const auto* impl = family.find_impl("mutex_map");
+  auto params = case_params(family, *impl);
+  params.set("keys", std::int64_t{100000});
+  params.set("read_pct", std::int64_t{100});
+  params.set("write_pct", std::int64_t{0});
+  params.set("erase_pct", std::int64_t{0});
+  auto made = impl->make(params);
+  auto& workload = *std::get<std::unique_ptr<velo::Workload>>(made);
+  RecordingSink sink;
+  workload.begin_repetition();
+  workload.run(300000);
+  REQUIRE(workload.end_repetition(sink, 300000, 0).ok());
+  // Uniform: 100000 * (1 - e^-3) = 95021 expected; a ring of 65,536 ops caps it.
+  CHECK(sink.metrics.at("distinct_keys") > 90000);
+  CHECK(sink.metrics.at("distinct_keys") <= 100000);
+}
+
+TEST_CASE("op streams follow the mix and stay in the key space", "[map]") {
+  const velo::Family family = velo::make_map_family();
+  auto params = case_params(family, family.impls.front());
+  params.set("keys", std::int64_t{1000});
+  params.set("read_pct", std::int64_t{70});
+  params.set("write_pct", std::int64_t{20});
+  params.set("erase_pct", std::int64_t{10});
+  for (const char* distribution : {"uniform", "zipf"}) {
+    params.set("distribution", std::string(distribution));
+    const velo::map::Plan plan = velo::map::make_plan(params);
+    std::array<int, 3> kinds{};
+    constexpr int kOps = 100000;
+    for (std::uint64_t i = 0; i < kOps; ++i) {
+      const velo::map::Op op = plan.streams[0].at(i);
+      CHECK(op.key < 1000);
+      CHECK(op.value < velo::map::kValuesPerThread);
+      ++kinds[static_cast<std::size_t>(op.kind)];
+    }
+    INFO(distribution);
+    CHECK(kinds[0] / double(kOps) == Approx(0.70).margin(0.01));
+    CHECK(kinds[1] / double(kOps) == Approx(0.20).margin(0.01));
+    CHECK(kinds[2] / double(kOps) == Approx(0.10).margin(0.01));
+    CHECK(plan.streams[0].at(12345).key == plan.streams[0].at(12345).key);  // a pure function
+  }
 }

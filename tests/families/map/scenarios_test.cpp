@@ -29,11 +29,12 @@ std::size_t case_count(const std::string& file, std::set<std::string>* ids = nul
 
 TEST_CASE("the shipped map scenarios are valid", "[map][scenario]") {
   std::set<std::string> ids;
-  // threads 1,2 x keys 1e3,1e6 x three mixes x two distributions x eight variants
-  CHECK(case_count("map.toml", &ids) == 2 * 2 * 3 * 2 * 8);
-  CHECK(ids.count("map/sync_map/distribution=zipf,keys=1000,mix=99-1-0,threads=2") == 1);
-  // threads 1,2,4,8 x three mixes x two distributions x seven variants
-  CHECK(case_count("map-threads.toml") == 4 * 3 * 2 * 7);
-  // threads 1,2 x two mixes x four variants
-  CHECK(case_count("quick/map.toml") == 2 * 2 * 4);
+  // threads 1,2 x keys 1e3,1e6 x three mixes x two distributions x nine variants
+  CHECK(case_count("map.toml", &ids) == 2 * 2 * 3 * 2 * 9);
+  CHECK(ids.count("map/sync_map_go1_23/distribution=zipf,keys=1000,mix=99-1-0,threads=2") == 1);
+  CHECK(ids.count("map/sync_map_trie/distribution=zipf,keys=1000,mix=99-1-0,threads=2") == 1);
+  // threads 1,2,4,8 x three mixes x two distributions x eight variants
+  CHECK(case_count("map-threads.toml") == 4 * 3 * 2 * 8);
+  // threads 1,2 x two mixes x five variants
+  CHECK(case_count("quick/map.toml") == 2 * 2 * 5);
 }

@@ -1,4 +1,6 @@
-// sync_map: Go's sync.Map design (Go 1.9+, src/sync/map.go) in C++.
+// sync_map_go1_23: Go's sync.Map as it was from Go 1.9 to Go 1.23 (src/sync/map.go:
+// read/dirty/misses/expunged) in C++. Go 1.24 replaced it with a concurrent
+// hash-trie: see sync_map_trie.hpp.
 //
 // Two maps from key to Entry*:
 //   read   an immutable Snapshot that readers reach through one atomic pointer
