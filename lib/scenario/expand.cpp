@@ -268,6 +268,7 @@ Expected<std::vector<Case>> expand_scenario(const Scenario& scenario, const std:
   if (scenario.min_time_s) settings.min_time_s = *scenario.min_time_s;
   if (scenario.warmup_s) settings.warmup_s = *scenario.warmup_s;
   if (scenario.timeout_s) settings.timeout_s = *scenario.timeout_s;
+  if (scenario.pin_threads) settings.pin_threads = *scenario.pin_threads;
 
   std::vector<Case> cases;
   for (std::size_t v = 0; v < scenario.variants.size(); ++v) {
@@ -383,6 +384,7 @@ Expected<std::vector<Case>> expand_cases(const std::vector<Scenario>& scenarios,
       if (overrides.min_time_s) c.settings.min_time_s = *overrides.min_time_s;
       if (overrides.warmup_s) c.settings.warmup_s = *overrides.warmup_s;
       if (overrides.timeout_s) c.settings.timeout_s = *overrides.timeout_s;
+      if (overrides.pin_threads) c.settings.pin_threads = true;
       auto [it, fresh] = owner_of_id.emplace(c.id, &scenario);
       if (!fresh) {
         const Scenario& first = *it->second;
