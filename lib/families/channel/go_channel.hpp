@@ -28,6 +28,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 
@@ -123,9 +124,10 @@ class GoChannel {
     std::atomic<std::uint32_t> state{kParked};
   };
   static constexpr std::uint32_t kParked = 0, kSleeping = 1, kDone = 2;
-  // About 10-50 us of pauses, then a few yields: a partner on another CPU answers
+  // 50 us of spinning, then a few yields: a partner running on another CPU answers
   // within that; a partner that is descheduled gets the CPU through the yields.
-  static constexpr int kParkSpins = 1000;
+  static constexpr std::chrono::microseconds kParkSpin{50};
+  static constexpr int kPausesPerClockRead = 64;
   static constexpr int kParkYields = 4;
 
   // A FIFO of parked waiters, linked through Waiter::next (no allocation).
@@ -187,9 +189,15 @@ class GoChannel {
   // either, so it does the same: spins on its own word (no shared cache line), then
   // yields a few times, and only then sleeps in the kernel.
   static void park(Waiter& w) {
-    for (int i = 0; i < kParkSpins; ++i) {
-      if (w.state.load(std::memory_order_acquire) == kDone) return;
-      cpu_relax();
+    // Spin by time, not by count: a pause lasts from a few cycles to over a hundred
+    // depending on the CPU. The clock is read once per kPausesPerClockRead pauses.
+    const auto until = std::chrono::steady_clock::now() + kParkSpin;
+    for (;;) {
+      for (int i = 0; i < kPausesPerClockRead; ++i) {
+        if (w.state.load(std::memory_order_acquire) == kDone) return;
+        cpu_relax();
+      }
+      if (std::chrono::steady_clock::now() >= until) break;
     }
     for (int i = 0; i < kParkYields; ++i) {
       if (w.state.load(std::memory_order_acquire) == kDone) return;
