@@ -40,6 +40,7 @@ Expected<report::Report> rerun(const std::vector<std::string>& ids, const std::v
   if (settings.contains("param_overrides")) overrides.params = settings["param_overrides"].get<std::vector<std::string>>();
   if (settings.contains("repetitions")) overrides.repetitions = settings["repetitions"].get<int>();
   if (settings.contains("forks")) overrides.forks = settings["forks"].get<int>();
+  if (settings.contains("pin_threads")) overrides.pin_threads = settings["pin_threads"].get<bool>();
   if (settings.contains("min_time_s")) overrides.min_time_s = settings["min_time_s"].get<double>();
   if (settings.contains("warmup_s")) overrides.warmup_s = settings["warmup_s"].get<double>();
   auto cases = expand_cases(*scenarios, overrides, registry());

@@ -28,6 +28,7 @@ struct RunArgs {
   std::string color = "auto";
   bool quiet = false;
   bool no_isolate = false;
+  bool pin_threads = false;
   // Profiling (runner/profile_request.hpp has the precedence rules).
   std::string profile_mode;  // --profile[=cpu|wall]; empty: not given
   std::optional<int> profile_hz;
@@ -68,6 +69,7 @@ int run(const RunArgs& args) {
   overrides.params = args.params;
   overrides.repetitions = args.repetitions;
   overrides.forks = args.forks;
+  overrides.pin_threads = args.pin_threads;
   for (auto [text, option, target] : {std::tuple{&args.min_time, "--min-time", &overrides.min_time_s},
                                       std::tuple{&args.warmup, "--warmup", &overrides.warmup_s},
                                       std::tuple{&args.timeout, "--timeout", &overrides.timeout_s}}) {
@@ -118,6 +120,7 @@ int run(const RunArgs& args) {
   options.settings = {{"filter", args.filter}, {"param_overrides", args.params}};
   if (args.repetitions) options.settings["repetitions"] = *args.repetitions;
   if (args.forks) options.settings["forks"] = *args.forks;
+  if (args.pin_threads) options.settings["pin_threads"] = true;
   if (overrides.min_time_s) options.settings["min_time_s"] = *overrides.min_time_s;
   if (overrides.warmup_s) options.settings["warmup_s"] = *overrides.warmup_s;
   if (overrides.timeout_s) options.settings["timeout_s"] = *overrides.timeout_s;
@@ -207,6 +210,10 @@ void add_run_command(CLI::App& app, Context& context) {
                   "Spread each case's repetitions over up to N worker processes, measured in rounds across "
                   "all cases (overrides [run]; see docs/gate.md)")
       ->check(CLI::Range(1, kMaxRepetitions));
+  cmd->add_flag("--pin-threads", args->pin_threads,
+               "Pin each thread of a case to its own CPU, round-robin over the allowed CPUs; the CPUs used "
+               "are in the report (overrides [run] pin_threads)");
+>>>>>>> truth-runner
   cmd->add_option("--min-time", args->min_time, "Minimum measured time per repetition, e.g. 50ms, 0.2s");
   cmd->add_option("--warmup", args->warmup, "Warm-up time before the first repetition, e.g. 20ms");
   cmd->add_option("--timeout", args->timeout, "Per-case timeout, e.g. 60s (needs isolation)");

@@ -13,6 +13,8 @@ const std::vector<MetricSpec>& metrics::runner_metrics() {
       {std::string(involuntary_switches_per_kop), "/kop", Better::lower, "involuntary context switches per 1000 operations"},
       {std::string(allocs_per_op), "allocs", Better::lower, "heap allocations per operation, all threads (absent when counting is off)"},
       {std::string(bytes_per_op), "B", Better::lower, "heap bytes requested per operation, all threads (absent when counting is off)"},
+      {std::string(overlap_pct), "%", Better::higher,
+       "share of each round during which all threads ran together (cases with more than one thread)"},
   };
   return specs;
 }

@@ -28,6 +28,7 @@ inline constexpr std::string_view voluntary_switches_per_kop = "voluntary_switch
 inline constexpr std::string_view involuntary_switches_per_kop = "involuntary_switches_per_kop";
 inline constexpr std::string_view allocs_per_op = "allocs_per_op";
 inline constexpr std::string_view bytes_per_op = "bytes_per_op";
+inline constexpr std::string_view overlap_pct = "overlap_pct";
 const std::vector<MetricSpec>& runner_metrics();
 }  // namespace metrics
 

@@ -182,6 +182,12 @@ ComparisonTable build_table(const std::string& scenario, const std::vector<std::
     }
     row.baseline = result == baseline;
     row.ok = result->status == CaseStatus::ok;
+    row.threads_apart = row.ok && result->threads_apart();
+    row.forks_disagree = row.ok && result->forks_disagree();
+    if (row.threads_apart) row.label += kThreadsApartMark;
+    if (row.forks_disagree) row.label += kForksDisagreeMark;
+    table.any_threads_apart |= row.threads_apart;
+    table.any_forks_disagree |= row.forks_disagree;
     if (row.ok) {
       for (const auto& column : table.columns) {
         const report::MetricResult* metric = result->find_metric(column.name);

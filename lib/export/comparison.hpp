@@ -32,6 +32,8 @@ struct ComparisonRow {
   bool ok = false;
   std::string status;  // not ok: "failed: <reason>" (full text; renderers may shorten)
   std::vector<MetricCell> cells;  // one per column
+  bool threads_apart = false;   // CaseResult::threads_apart(): label marked kThreadsApartMark
+  bool forks_disagree = false;  // CaseResult::forks_disagree(): label marked kForksDisagreeMark
   std::string ratio;   // "3.20x faster", "baseline", "-"
   Tone ratio_tone = Tone::plain;
 };
@@ -42,6 +44,8 @@ struct ComparisonTable {
   std::vector<ComparisonRow> rows;  // baseline first, then scenario order
   std::vector<std::string> details;  // distinct describe_details() texts of the rows
   bool any_unstable = false;
+  bool any_threads_apart = false;
+  bool any_forks_disagree = false;
   bool any_interval = false;
   bool any_low_coverage = false;  // some interval covers less than 95% (few repetitions)
 };
@@ -56,6 +60,13 @@ std::vector<std::string> closing_lines(const report::Report& report,
 
 inline constexpr std::string_view kUnstableLegend =
     "! unstable: coefficient of variation above 5%; the median may not repeat";
+inline constexpr std::string_view kThreadsApartMark = " ~";
+inline constexpr std::string_view kThreadsApartLegend =
+    "~ threads apart: its threads ran together for less than 90% of each round (overlap_pct); the figure may "
+    "describe fewer threads at once";
+inline constexpr std::string_view kForksDisagreeMark = " ≠";
+inline constexpr std::string_view kForksDisagreeLegend =
+    "≠ forks disagree: the worker processes' medians lie more than 5 within-fork MADs apart (details.fork_spread)";
 inline constexpr std::string_view kIntervalLegend =
     "±: half-width of the median's 95% confidence interval, relative to the median";
 inline constexpr std::string_view kIncompleteLine = "report incomplete (interrupted)";

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "core/text.hpp"
+#include "export/comparison.hpp"
 #include "export/text_table.hpp"
 
 namespace velo::exporter {
@@ -126,10 +127,14 @@ std::string diff_table(const Comparison& comparison, const DiffOptions& options)
     const auto& spec = rows.front().second->spec;
     out += fmt::format("{} ({}, {} is better)\n", metric, spec.unit, to_string(spec.better));
     TextTable table({"case", "base", "head", "delta", "p", "verdict"}, {false, true, true, true, true, false});
-    bool any_unstable = false;
+    bool any_unstable = false, any_apart = false, any_disagree = false;
     for (const auto& [cc, mc] : rows) {
-      const std::string mark = mc->unstable ? " !" : "";
+      std::string mark = mc->unstable ? " !" : "";
+      if (cc->threads_apart) mark += exporter::kThreadsApartMark;
+      if (cc->forks_disagree) mark += exporter::kForksDisagreeMark;
       any_unstable |= mc->unstable;
+      any_apart |= cc->threads_apart;
+      any_disagree |= cc->forks_disagree;
       std::string verdict = verdict_text(*mc);
       if (options.color && mc->verdict != Verdict::same) {
         verdict = fmt::format("\033[{}m{}\033[0m", mc->verdict == Verdict::worse ? 31 : 32, verdict);
@@ -143,6 +148,8 @@ std::string diff_table(const Comparison& comparison, const DiffOptions& options)
     }
     out += table.render();
     if (any_unstable) out += "! unstable: coefficient of variation above 5% in base or head\n";
+    if (any_apart) out += fmt::format("{} (base or head)\n", exporter::kThreadsApartLegend);
+    if (any_disagree) out += fmt::format("{} (base or head)\n", exporter::kForksDisagreeLegend);
     out += underpowered_note(comparison, metric);
     out += '\n';
   }
@@ -162,7 +169,10 @@ std::string diff_markdown(const Comparison& comparison, const DiffOptions& optio
     out += fmt::format("### {} ({}, {} is better)\n\n", metric, spec.unit, to_string(spec.better));
     out += "| case | base | head | delta | p | verdict |\n|:--|--:|--:|--:|--:|:--|\n";
     for (const auto& [cc, mc] : rows) {
-      out += fmt::format("| `{}`{} | {} | {} | {} | {} | {} |\n", cc->id, mc->unstable ? " ⚠" : "",
+      std::string mark = mc->unstable ? " ⚠" : "";
+      if (cc->threads_apart) mark += exporter::kThreadsApartMark;
+      if (cc->forks_disagree) mark += exporter::kForksDisagreeMark;
+      out += fmt::format("| `{}`{} | {} | {} | {} | {} | {} |\n", cc->id, mark,
                          value_with_spread(mc->base), value_with_spread(mc->head),
                          mc->verdict == Verdict::same ? "~" : format_delta(mc->delta),
                          format_significant(mc->p_adjusted, 2), verdict_text(*mc));

@@ -54,6 +54,8 @@ void render_table(std::string& out, const ComparisonTable& table) {
     }
   }
   if (table.any_unstable) out += fmt::format("\n{}\n", kUnstableLegend);
+  if (table.any_threads_apart) out += fmt::format("\n{}\n", kThreadsApartLegend);
+  if (table.any_forks_disagree) out += fmt::format("\n{}\n", kForksDisagreeLegend);
   for (const auto& details : table.details) {
     out += fmt::format("\n```text\n{}{}```\n", details, details.ends_with('\n') ? "" : "\n");
   }

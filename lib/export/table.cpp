@@ -124,6 +124,8 @@ void render_table(std::string& out, const ComparisonTable& table, bool color) {
     emit_line(line);
   }
   if (table.any_unstable) out += fmt::format("{}{}\n", kIndent, kUnstableLegend);
+  if (table.any_threads_apart) out += fmt::format("{}{}\n", kIndent, kThreadsApartLegend);
+  if (table.any_forks_disagree) out += fmt::format("{}{}\n", kIndent, kForksDisagreeLegend);
   for (const auto& details : table.details) {
     out += '\n';
     for (std::size_t start = 0; start < details.size();) {

@@ -290,6 +290,8 @@ Comparison compare_reports(const Report& base, const Report& head, const Compare
     cc.head_status = h.status;
     cc.head_reason = h.reason;
     if (b.status == CaseStatus::ok && h.status == CaseStatus::ok) {
+      cc.threads_apart = b.threads_apart() || h.threads_apart();
+      cc.forks_disagree = b.forks_disagree() || h.forks_disagree();
       for (const auto& bm : b.metrics) {
         if (!wanted_metric(bm.spec.name)) continue;
         const MetricResult* hm = h.find_metric(bm.spec.name);

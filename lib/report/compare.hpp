@@ -86,6 +86,8 @@ struct CaseComparison {
   CaseStatus head_status = CaseStatus::ok;
   std::string head_reason;  // why HEAD's case is not ok
   std::vector<MetricComparison> metrics;
+  bool threads_apart = false;   // in either report (CaseResult::threads_apart)
+  bool forks_disagree = false;  // in either report (CaseResult::forks_disagree)
 
   // Was ok in BASE, failed or timed out in HEAD.
   bool broke() const {

@@ -45,6 +45,14 @@ struct CaseResult {
   bool partial = false;
 
   const MetricResult* find_metric(std::string_view name) const;
+
+  // Caveats flagged in tables and comparisons, like an unstable coefficient of
+  // variation. Threads apart: the median overlap_pct is below stats::kMinOverlapPct
+  // (its threads did not run together for most of each round). Forks disagree: the
+  // fork medians lie apart beyond the noise within forks (details.fork_spread,
+  // stats/fork_spread.hpp).
+  bool threads_apart() const;
+  bool forks_disagree() const;
 };
 
 struct Provenance {

@@ -17,6 +17,7 @@
 
 #include "core/input_file.hpp"
 #include "report/json_reader.hpp"
+#include "stats/overlap.hpp"
 
 namespace velo::report {
 
@@ -43,6 +44,18 @@ const MetricResult* CaseResult::find_metric(std::string_view name) const {
     if (metric.spec.name == name) return &metric;
   }
   return nullptr;
+}
+
+bool CaseResult::threads_apart() const {
+  const MetricResult* overlap = find_metric(metrics::overlap_pct);
+  return overlap && overlap->summary.n > 0 && overlap->summary.median < stats::kMinOverlapPct;
+}
+
+bool CaseResult::forks_disagree() const {
+  const auto spread = details.find("fork_spread");
+  if (spread == details.end() || !spread->is_object()) return false;
+  const auto disagree = spread->find("disagree");
+  return disagree != spread->end() && disagree->is_boolean() && disagree->get<bool>();
 }
 
 // ---------------------------------------------------------------------------
@@ -99,7 +112,8 @@ ojson case_to_json(const CaseResult& result) {
         {"forks", spec.settings.forks},
         {"min_time_s", spec.settings.min_time_s},
         {"warmup_s", spec.settings.warmup_s},
-        {"timeout_s", spec.settings.timeout_s}}},
+        {"timeout_s", spec.settings.timeout_s},
+        {"pin_threads", spec.settings.pin_threads}}},
       {"skip_reason", or_null(spec.skip_reason)},
       {"status", to_string(result.status)},
       {"reason", result.reason},
@@ -259,6 +273,8 @@ CaseResult read_case(JsonReader& in, const ojson& object, const std::string& pat
     spec.settings.min_time_s = in.number(*run, run_path, "min_time_s");
     spec.settings.warmup_s = in.number(*run, run_path, "warmup_s");
     spec.settings.timeout_s = in.number(*run, run_path, "timeout_s");
+    // Reports written before pinning existed never pinned.
+    if (run->contains("pin_threads")) spec.settings.pin_threads = in.boolean(*run, run_path, "pin_threads");
   }
   spec.skip_reason = in.optional_string(object, path, "skip_reason");
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <set>
 
+#include "stats/fork_spread.hpp"
+
 namespace velo {
 
 namespace {
@@ -34,6 +36,24 @@ void merge_profile(nlohmann::json& into, const nlohmann::json& from) {
   for (const char* key : {"thread_cpu_seconds", "thread_wall_seconds"}) {
     stats[key] = stats.value(key, 0.0) + more.value(key, 0.0);
   }
+}
+
+// How far the forks' medians of ns_per_op lie apart, and whether that is beyond
+// their own noise (stats/fork_spread.hpp). Recomputed after every fork.
+void record_fork_spread(report::CaseResult& result) {
+  const report::MetricResult* metric = result.find_metric(metrics::ns_per_op);
+  const nlohmann::json& shares = result.details["fork_repetitions"];
+  if (!metric || shares.size() < 2) return;
+  const std::vector<int> per_fork = shares.get<std::vector<int>>();
+  const stats::ForkSpread spread = stats::fork_spread(metric->samples, per_fork);
+  if (spread.medians.empty()) return;
+  result.details["fork_spread"] = {{"metric", metrics::ns_per_op},
+                                   {"medians", spread.medians},
+                                   {"min_median", spread.min_median},
+                                   {"max_median", spread.max_median},
+                                   {"pooled_mad", spread.pooled_mad},
+                                   {"assessable", spread.assessable},
+                                   {"disagree", spread.disagree}};
 }
 
 void append_array(nlohmann::json& details, const nlohmann::json& more, const char* key) {
@@ -91,7 +111,10 @@ void ForkedResult::add(report::CaseResult fork) {
     result_.wall_seconds += fork.wall_seconds;
   }
   result_.spec = spec_;  // the case as specified, not one fork's share of it
-  if (forks > 1 && result_.status == report::CaseStatus::ok) result_.details["fork_repetitions"].push_back(fork_share);
+  if (forks > 1 && result_.status == report::CaseStatus::ok) {
+    result_.details["fork_repetitions"].push_back(fork_share);
+    record_fork_spread(result_);
+  }
 }
 
 }  // namespace velo

@@ -73,6 +73,8 @@ report::CaseResult measure_case(const Case& spec, const std::optional<profiler::
                   fmt::format("this velo has no implementation {}/{}", spec.family, spec.impl));
   }
 
+  // Before the workload: its team reads the setting when it is built.
+  set_team_pinning(spec.settings.pin_threads);
   // Before the workload, so its threads are sampled; destroyed after it.
   CaseProfiler profiler(profile);
   std::unique_ptr<Workload> workload;
@@ -89,6 +91,7 @@ report::CaseResult measure_case(const Case& spec, const std::optional<profiler::
   }
 
   std::set<std::string> notes;
+  std::vector<int> pinned_cpus;  // of the workload's team, when pinning is on
   std::string body_error;  // first error raised inside the benchmark body
   auto body = [&](benchmark::State& state) {
     try {
@@ -112,6 +115,7 @@ report::CaseResult measure_case(const Case& spec, const std::optional<profiler::
       probes.end(
           ops, [&](std::string_view name, double value) { state.counters[std::string(name)] = benchmark::Counter(value); },
           [&](std::string_view text) { notes.insert(std::string(text)); });
+      if (!probes.pinned_cpus().empty()) pinned_cpus = probes.pinned_cpus();
       CounterSink sink(*family, state, notes);
       const Status status = workload->end_repetition(sink, ops, seconds);
       if (!status.ok()) {
@@ -169,6 +173,7 @@ report::CaseResult measure_case(const Case& spec, const std::optional<profiler::
   std::vector<std::int64_t> iterations;
   for (const auto& run : reporter.runs()) iterations.push_back(run.iterations);
   result.details["iterations"] = iterations;
+  if (!pinned_cpus.empty()) result.details["pinned_cpus"] = pinned_cpus;
   auto emit = [&](const MetricSpec& metric_spec) {
     auto it = samples.find(metric_spec.name);
     if (it == samples.end() || it->second.size() != repetitions) return;

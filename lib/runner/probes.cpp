@@ -9,16 +9,30 @@ double seconds(const timeval& tv) { return static_cast<double>(tv.tv_sec) + stat
 }  // namespace
 
 void RunProbes::begin() {
+  overlap_ = {};
+  // Room for any sensible team, so observing a round inside the allocation
+  // bracket allocates nothing.
+  spans_.reserve(kReservedMembers);
+  pinned_cpus_.reserve(kReservedMembers);
   counting_ = alloc::counting_active();
   allocated_ = {};
   getrusage(RUSAGE_SELF, &before_);
 }
 
 void RunProbes::before_run() {
+  observing_.emplace(static_cast<RoundObserver*>(this));
   if (counting_) run_start_ = alloc::totals();
 }
 
+void RunProbes::on_round(const ThreadTeam& team) {
+  spans_.clear();
+  for (const MemberSpan& member : team.last_round()) spans_.push_back({member.start_ns, member.end_ns});
+  overlap_.add(spans_);
+  if (!team.pinned_cpus().empty()) pinned_cpus_.assign(team.pinned_cpus().begin(), team.pinned_cpus().end());
+}
+
 void RunProbes::after_run() {
+  observing_.reset();
   if (!counting_) return;
   const alloc::Counts run = alloc::totals() - run_start_;
   allocated_.allocations += run.allocations;
@@ -37,6 +51,7 @@ void RunProbes::end(std::int64_t ops, const std::function<void(std::string_view,
   emit(metrics::voluntary_switches_per_kop, static_cast<double>(after.ru_nvcsw - before_.ru_nvcsw) * 1000.0 / n);
   emit(metrics::involuntary_switches_per_kop,
        static_cast<double>(after.ru_nivcsw - before_.ru_nivcsw) * 1000.0 / n);
+  if (const auto overlap = overlap_.percent()) emit(metrics::overlap_pct, *overlap);
   if (counting_) {
     emit(metrics::allocs_per_op, static_cast<double>(allocated_.allocations) / n);
     emit(metrics::bytes_per_op, static_cast<double>(allocated_.bytes) / n);

@@ -21,6 +21,9 @@ struct RunSettings {
   // memory layout) and bursts of interference then vary between samples instead of
   // shifting a whole case. Never more than repetitions.
   int forks = 1;
+  // Pin each thread-team member to its own CPU (threads/thread_team.hpp); the CPUs
+  // used are in the case's details under "pinned_cpus".
+  bool pin_threads = false;
   bool operator==(const RunSettings&) const = default;
 };
 

@@ -290,6 +290,7 @@ Expected<std::vector<Case>> expand_scenario(const Scenario& scenario, const std:
   if (scenario.min_time_s) settings.min_time_s = *scenario.min_time_s;
   if (scenario.warmup_s) settings.warmup_s = *scenario.warmup_s;
   if (scenario.timeout_s) settings.timeout_s = *scenario.timeout_s;
+  if (scenario.pin_threads) settings.pin_threads = *scenario.pin_threads;
 
   std::vector<Case> cases;
   for (std::size_t v = 0; v < scenario.variants.size(); ++v) {
@@ -418,6 +419,7 @@ Expected<std::vector<Case>> expand_cases(const std::vector<Scenario>& scenarios,
       if (overrides.min_time_s) c.settings.min_time_s = *overrides.min_time_s;
       if (overrides.warmup_s) c.settings.warmup_s = *overrides.warmup_s;
       if (overrides.timeout_s) c.settings.timeout_s = *overrides.timeout_s;
+      if (overrides.pin_threads) c.settings.pin_threads = true;
       if (all.size() == kMaxCases) {
         return make_error(fmt::format("the scenarios expand to more than {} cases; run fewer at once", kMaxCases),
                           SourceLocation{scenario.path});

@@ -206,7 +206,7 @@ Status Parser::read_run_table(const toml::table& root, Scenario& out) const {
   if (!table) return table.error();
   if (!*table) return {};
   const toml::table& run = **table;
-  if (auto s = check_keys(run, "[run]", {"repetitions", "forks", "min_time", "warmup", "timeout"}); !s) return s;
+  if (auto s = check_keys(run, "[run]", {"repetitions", "forks", "min_time", "warmup", "timeout", "pin_threads"}); !s) return s;
 
   for (auto [key, target] : {std::pair{"repetitions", &out.repetitions}, std::pair{"forks", &out.forks}}) {
     auto value = optional_integer(run, key, "[run]");
@@ -228,6 +228,9 @@ Status Parser::read_run_table(const toml::table& root, Scenario& out) const {
   auto timeout = optional_duration(run, "timeout", /*zero_allowed=*/false);
   if (!timeout) return timeout.error();
   out.timeout_s = *timeout;
+  auto pin = optional_bool(run, "pin_threads", "[run]");
+  if (!pin) return pin.error();
+  out.pin_threads = *pin;
   return {};
 }
 

@@ -50,6 +50,7 @@ struct Scenario {
   std::string name, family, description;
   std::optional<int> repetitions, forks;                        // [run], unset = default
   std::optional<double> min_time_s, warmup_s, timeout_s;
+  std::optional<bool> pin_threads;
   std::vector<std::pair<std::string, std::vector<ParamValue>>> params;  // [params], file order
   std::vector<VariantDef> variants;
   std::optional<ProfileSettings> profile;   // [profile] table
@@ -71,6 +72,7 @@ struct Overrides {
   std::vector<std::string> params;   // "KEY=VALUE" from --param, repeatable, in order
   std::optional<int> repetitions, forks;
   std::optional<double> min_time_s, warmup_s, timeout_s;
+  bool pin_threads = false;  // --pin-threads: on for every case (off leaves [run] as written)
 };
 
 Expected<std::vector<Case>> expand_cases(const std::vector<Scenario>& scenarios, const Overrides& overrides,

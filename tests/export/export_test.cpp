@@ -111,6 +111,37 @@ TEST_CASE("unstable cells are marked and explained", "[export]") {
   CHECK(lines_with(table, "! unstable").size() == 1);  // only the table with an unstable row
 }
 
+TEST_CASE("threads apart and forks that disagree are marked and explained", "[export]") {
+  auto report = velo::testing::sample_report();
+  velo::report::CaseResult* apart = nullptr;
+  velo::report::CaseResult* split = nullptr;
+  for (auto& result : report.cases) {
+    if (result.status != velo::report::CaseStatus::ok) continue;
+    if (!apart && result.spec.variant == "mutex") apart = &result;
+    if (!split && result.spec.variant == "lockfree") split = &result;
+  }
+  REQUIRE(apart);
+  REQUIRE(split);
+  apart->metrics.push_back(velo::testing::make_metric(velo::testing::runner_spec("overlap_pct"), {40, 50, 60}));
+  split->details["fork_spread"] = {{"disagree", true}};
+  CHECK(apart->threads_apart());
+  CHECK_FALSE(apart->forks_disagree());
+  CHECK(split->forks_disagree());
+  const std::string table = velo::exporter::comparison_table(report, options());
+  const std::string markdown = velo::exporter::comparison_markdown(report, options());
+  for (const std::string* text : {&table, &markdown}) {
+    CHECK(lines_with(*text, "mutex ~").size() == 1);
+    CHECK(lines_with(*text, "~ threads apart").size() == 1);
+    // The lockfree case takes no `threads`, so it joins two tables, each with the legend.
+    CHECK(lines_with(*text, "lockfree ≠").size() == 2);
+    CHECK(lines_with(*text, "≠ forks disagree").size() == 2);
+  }
+  // At 90% and above: not flagged.
+  apart->metrics.back() = velo::testing::make_metric(velo::testing::runner_spec("overlap_pct"), {90, 95, 99});
+  CHECK_FALSE(apart->threads_apart());
+  CHECK(lines_with(velo::exporter::comparison_table(report, options()), "threads apart").empty());
+}
+
 TEST_CASE("failed rows: shortened in the terminal, in full in markdown", "[export]") {
   const auto report = velo::testing::sample_report();
   const std::string table = velo::exporter::comparison_table(report, options());

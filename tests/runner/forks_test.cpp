@@ -78,6 +78,31 @@ TEST_CASE("ForkedResult appends samples in fork order and keeps the case as spec
   CHECK(result.wall_seconds == Approx(1.0));
 }
 
+TEST_CASE("forks that settled apart are reported with their spread and flagged", "[runner][forks]") {
+  const Case spec = case_with(6, 2);
+  ForkedResult forked(spec);
+  forked.add(fork_result(spec, 0, {metric("ns_per_op", {0.99, 1.0, 1.01})}));
+  CHECK_FALSE(forked.result().details.contains("fork_spread"));  // one fork: nothing to compare
+  forked.add(fork_result(spec, 1, {metric("ns_per_op", {3.29, 3.3, 3.31})}));
+  const nlohmann::json& spread = forked.result().details["fork_spread"];
+  CHECK(spread["metric"] == "ns_per_op");
+  CHECK(spread["medians"] == nlohmann::json::array({1.0, 3.3}));
+  CHECK(spread["min_median"] == 1.0);
+  CHECK(spread["max_median"] == 3.3);
+  CHECK(spread["assessable"] == true);
+  CHECK(spread["disagree"] == true);
+}
+
+TEST_CASE("forks that agree are reported with their spread and not flagged", "[runner][forks]") {
+  const Case spec = case_with(4, 2);
+  ForkedResult forked(spec);
+  forked.add(fork_result(spec, 0, {metric("ns_per_op", {9, 11})}));
+  forked.add(fork_result(spec, 1, {metric("ns_per_op", {9.5, 11.5})}));
+  const nlohmann::json& spread = forked.result().details["fork_spread"];
+  CHECK(spread["medians"] == nlohmann::json::array({10.0, 10.5}));
+  CHECK(spread["disagree"] == false);
+}
+
 TEST_CASE("a fork that fails ends the case as failed, naming the fork", "[runner][forks]") {
   const Case spec = case_with(6, 3);
   ForkedResult forked(spec);

@@ -92,3 +92,34 @@ impl = "atomic_fetch_add"
 
 }  // namespace
 }  // namespace velo
+
+namespace velo {
+
+TEST_CASE("a case with more than one thread reports overlap_pct; a single thread does not") {
+  const auto two = measure_case(testing::atomic_counter_case("overlap", "repetitions = 3\nmin_time = \"2ms\"\nwarmup = \"0s\"\n", 2));
+  REQUIRE(two.status == report::CaseStatus::ok);
+  const report::MetricResult* overlap = two.find_metric("overlap_pct");
+  REQUIRE(overlap);
+  CHECK(overlap->spec.unit == "%");
+  CHECK(overlap->samples.size() == 3);
+  for (double pct : overlap->samples) {
+    CHECK(pct >= 0);
+    CHECK(pct <= 100);
+  }
+  const auto one = measure_case(testing::atomic_counter_case("overlap", "repetitions = 2\nmin_time = \"2ms\"\nwarmup = \"0s\"\n", 1));
+  REQUIRE(one.status == report::CaseStatus::ok);
+  CHECK(one.find_metric("overlap_pct") == nullptr);
+}
+
+TEST_CASE("pin_threads pins the case's team and records the CPUs in details") {
+  const auto result = measure_case(testing::atomic_counter_case(
+      "pinned", "repetitions = 2\nmin_time = \"2ms\"\nwarmup = \"0s\"\npin_threads = true\n", 2));
+  REQUIRE(result.status == report::CaseStatus::ok);
+  CHECK(result.spec.settings.pin_threads);
+  REQUIRE(result.details.contains("pinned_cpus"));
+  CHECK(result.details["pinned_cpus"].size() == 2);
+  const auto unpinned = measure_case(testing::atomic_counter_case("pinned", "repetitions = 2\nmin_time = \"2ms\"\nwarmup = \"0s\"\n", 2));
+  CHECK_FALSE(unpinned.details.contains("pinned_cpus"));
+}
+
+}  // namespace velo

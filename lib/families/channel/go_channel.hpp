@@ -1,11 +1,15 @@
-// A Go channel in C++, following the Go runtime's hchan (runtime/chan.go):
-//   - one mutex guards everything;
+// A Go channel in C++, following the Go runtime's hchan (runtime/chan.go, Go 1.19):
+//   - one lock guards everything: Go's runtime lock (go_runtime_lock.hpp: spin, yield,
+//     then sleep), not std::mutex, which sleeps at the first contention;
 //   - a ring buffer of `capacity` slots (none when capacity = 0);
 //   - FIFO queues of parked senders and receivers (Go's sudogs: a waiter on the
 //     parked thread's stack, holding a pointer to its value and a wake-up word);
 //   - direct hand-off: a send that finds a parked receiver copies the value straight
 //     into the receiver's destination, skipping the buffer; a receive that finds a
-//     parked sender (buffer full, or unbuffered) takes the value from it;
+//     parked sender (buffer full, or unbuffered) takes the value from it (chan.go's
+//     send/recv with a sudog). The woken side finds its work done (`success` set by
+//     the waker) and returns without taking the lock again, as a goroutine woken by
+//     goready does;
 //   - capacity 0 is an unbuffered rendezvous: a send completes only when a receiver
 //     has taken the value;
 //   - close(): parked receivers and senders wake up; receivers still drain what is
@@ -24,10 +28,14 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <mutex>
+
+#include <sched.h>
 #include <vector>
 
+#include "families/channel/go_runtime_lock.hpp"
 #include "threads/futex.hpp"
 #include "threads/spin.hpp"
 
@@ -116,6 +124,11 @@ class GoChannel {
     std::atomic<std::uint32_t> state{kParked};
   };
   static constexpr std::uint32_t kParked = 0, kSleeping = 1, kDone = 2;
+  // 50 us of spinning, then a few yields: a partner running on another CPU answers
+  // within that; a partner that is descheduled gets the CPU through the yields.
+  static constexpr std::chrono::microseconds kParkSpin{50};
+  static constexpr int kPausesPerClockRead = 64;
+  static constexpr int kParkYields = 4;
 
   // A FIFO of parked waiters, linked through Waiter::next (no allocation).
   class WaitQueue {
@@ -139,7 +152,7 @@ class GoChannel {
   };
 
   // Takes a value if one is available now; unlocks `lock` when it wakes a sender.
-  ChanStatus take_locked(T& out, std::unique_lock<std::mutex>& lock) {
+  ChanStatus take_locked(T& out, std::unique_lock<GoRuntimeLock>& lock) {
     if (Waiter* sender = senders_.pop()) {
       if (capacity_ == 0) {
         out = *sender->value;  // rendezvous: straight from the sender
@@ -170,13 +183,25 @@ class GoChannel {
     if (word->exchange(kDone, std::memory_order_acq_rel) == kSleeping) futex_wake(word, 1);
   }
 
-  // A parked OS thread costs a futex sleep and wake, far more than a parked
-  // goroutine; spin briefly on our own word (no shared cache line) first.
+  // A parked goroutine costs Go a switch to another goroutine, and its thread, with
+  // nothing else to run, spins looking for work before it sleeps (the scheduler's
+  // spinning M in findrunnable). A parked OS thread here has nothing else to run
+  // either, so it does the same: spins on its own word (no shared cache line), then
+  // yields a few times, and only then sleeps in the kernel.
   static void park(Waiter& w) {
-    constexpr int kSpins = 256;
-    for (int i = 0; i < kSpins; ++i) {
+    // Spin by time, not by count: a pause lasts from a few cycles to over a hundred
+    // depending on the CPU. The clock is read once per kPausesPerClockRead pauses.
+    const auto until = std::chrono::steady_clock::now() + kParkSpin;
+    for (;;) {
+      for (int i = 0; i < kPausesPerClockRead; ++i) {
+        if (w.state.load(std::memory_order_acquire) == kDone) return;
+        cpu_relax();
+      }
+      if (std::chrono::steady_clock::now() >= until) break;
+    }
+    for (int i = 0; i < kParkYields; ++i) {
       if (w.state.load(std::memory_order_acquire) == kDone) return;
-      cpu_relax();
+      sched_yield();
     }
     std::uint32_t expected = kParked;
     if (!w.state.compare_exchange_strong(expected, kSleeping, std::memory_order_acq_rel)) return;  // kDone
@@ -184,7 +209,7 @@ class GoChannel {
   }
 
   const std::size_t capacity_;
-  mutable std::mutex mutex_;
+  mutable GoRuntimeLock mutex_;
   std::vector<T> buffer_;
   std::size_t head_ = 0;
   std::size_t count_ = 0;

@@ -13,6 +13,7 @@
 #include "families/channel/channel.hpp"
 #include "families/channel/channel_workload.hpp"
 #include "families/channel/go_channel.hpp"
+#include "families/channel/go_runtime_lock.hpp"
 
 namespace {
 
@@ -465,4 +466,67 @@ TEST_CASE("go_chan: concurrent senders, receivers and a close lose nothing", "[c
       CHECK(received_sum.load() == sent_sum.load());
     }
   }
+}
+
+// --- Go's runtime lock ------------------------------------------------------------
+
+TEST_CASE("go runtime lock: mutual exclusion with more threads than cores", "[channel][go_lock]") {
+  velo::channel::GoRuntimeLock lock;
+  constexpr int kThreads = 6;
+  constexpr int kIncrements = 20000;
+  std::int64_t counter = 0;  // plain: only the lock orders the increments
+  int inside = 0;            // more than one thread inside at once would be seen here
+  bool overlapped = false;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < kIncrements; ++i) {
+        lock.lock();
+        if (++inside != 1) overlapped = true;
+        ++counter;
+        --inside;
+        lock.unlock();
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  CHECK_FALSE(overlapped);
+  CHECK(counter == std::int64_t{kThreads} * kIncrements);
+}
+
+TEST_CASE("go runtime lock: try_lock fails while held and succeeds after", "[channel][go_lock]") {
+  velo::channel::GoRuntimeLock lock;
+  lock.lock();
+  CHECK_FALSE(lock.try_lock());
+  lock.unlock();
+  CHECK(lock.try_lock());
+  lock.unlock();
+}
+
+// --- what the latency stamp contains -------------------------------------------------
+
+TEST_CASE("the consumer's latency stamp is read right after the receive, before any check", "[channel]") {
+  using M = velo::channel::Message<64>;
+  using velo::channel::stamp_of;
+  M batch[3] = {M::filled(stamp_of(0, 1)), M::filled(stamp_of(0, 64)), M::filled(stamp_of(0, 65))};
+  int clock_reads = 0;
+  std::vector<std::uint64_t> asked;
+  auto sampled = [&](std::uint64_t seq) {
+    asked.push_back(seq);
+    return seq % 64 == 0;
+  };
+  auto clock = [&] {
+    ++clock_reads;
+    return std::int64_t{1234};
+  };
+  // One sampled message among three: one clock read, and the stamp is that reading.
+  CHECK(velo::channel::stamp_on_receipt(batch, 3, sampled, clock) == 1234);
+  CHECK(clock_reads == 1);
+  CHECK(asked == std::vector<std::uint64_t>{1, 64});  // stops at the first sampled one
+  // None sampled: no clock read at all.
+  CHECK(velo::channel::stamp_on_receipt(batch, 1, sampled, clock) == -1);
+  CHECK(clock_reads == 1);
+  // A stop message is never sampled.
+  M stop[1] = {M::filled(stamp_of(velo::channel::kStopProducer, 0))};
+  CHECK(velo::channel::stamp_on_receipt(stop, 1, sampled, clock) == -1);
 }

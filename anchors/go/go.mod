@@ -1,0 +1,3 @@
+module velo/anchors/go
+
+go 1.19
