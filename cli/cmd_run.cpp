@@ -213,7 +213,6 @@ void add_run_command(CLI::App& app, Context& context) {
   cmd->add_flag("--pin-threads", args->pin_threads,
                "Pin each thread of a case to its own CPU, round-robin over the allowed CPUs; the CPUs used "
                "are in the report (overrides [run] pin_threads)");
->>>>>>> truth-runner
   cmd->add_option("--min-time", args->min_time, "Minimum measured time per repetition, e.g. 50ms, 0.2s");
   cmd->add_option("--warmup", args->warmup, "Warm-up time before the first repetition, e.g. 20ms");
   cmd->add_option("--timeout", args->timeout, "Per-case timeout, e.g. 60s (needs isolation)");
