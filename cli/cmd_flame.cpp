@@ -58,15 +58,7 @@ int run_flame(FlameArgs& args) {
     }
     svg = exporter::flamegraph_svg(*after, args.options);
   }
-  if (args.output.empty() || args.output == "-") {
-    std::fwrite(svg.data(), 1, svg.size(), stdout);
-    return exit_code::ok;
-  }
-  if (auto written = write_file_atomically(args.output, svg); !written) {
-    print_error(written.error().describe());
-    return exit_code::failed;
-  }
-  return exit_code::ok;
+  return print_output(svg, args.output);
 }
 
 }  // namespace

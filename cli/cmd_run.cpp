@@ -1,15 +1,10 @@
 // `velo run [SCENARIO_FILE_OR_DIR ...]`: expand scenarios into cases, measure them,
 // write the report and print comparison tables.
 #include <fmt/format.h>
-#include <unistd.h>
 
+#include "app/run.hpp"
 #include "cli/commands.hpp"
-#include "core/atomic_file.hpp"
-#include "core/pattern.hpp"
 #include "core/text.hpp"
-#include "export/exporters.hpp"
-#include "runner/profile_request.hpp"
-#include "runner/session.hpp"
 #include "scenario/scenario.hpp"
 
 namespace velo::cli {
@@ -17,37 +12,18 @@ namespace velo::cli {
 namespace {
 
 struct RunArgs {
-  std::vector<std::string> paths;
-  std::string out = "velo-report.json";
-  std::string filter;
-  std::optional<int> repetitions;
-  std::optional<int> forks;
+  app::RunInput input;
   std::optional<std::string> min_time, warmup, timeout;  // given as '' is an error, not unset
-  std::vector<std::string> params;
   std::string format = "table";
   std::string color = "auto";
-  bool quiet = false;
   bool no_isolate = false;
-  bool pin_threads = false;
   // Profiling (runner/profile_request.hpp has the precedence rules).
   std::string profile_mode;  // --profile[=cpu|wall]; empty: not given
   std::optional<int> profile_hz;
   bool profile_thread_root = false;
   bool no_profile = false;
-  std::string profile_dir = "velo-profiles";
-  std::string baseline_velo;  // --baseline-velo: measure with that build too, interleaved
-  std::string baseline_out = "velo-baseline.json";
+  std::string baseline_velo;
 };
-
-ProfileOverrides profile_overrides(const RunArgs& args) {
-  ProfileOverrides overrides;
-  overrides.enable = !args.profile_mode.empty() || args.profile_hz || args.profile_thread_root;
-  overrides.disable = args.no_profile;
-  if (!args.profile_mode.empty()) overrides.mode = parse_profile_mode(args.profile_mode);
-  overrides.hz = args.profile_hz;
-  if (args.profile_thread_root) overrides.thread_root = true;
-  return overrides;
-}
 
 // "--min-time 50ms" -> seconds, or an error naming the option.
 Expected<std::optional<double>> duration_option(const std::optional<std::string>& text, std::string_view option) {
@@ -57,142 +33,58 @@ Expected<std::optional<double>> duration_option(const std::optional<std::string>
   return std::optional<double>{*seconds};
 }
 
-std::string render(const report::Report& report, const std::string& format, bool color) {
-  if (format == "json") return report::to_json_text(report);
-  if (format == "markdown") return exporter::comparison_markdown(report);
-  if (format == "csv") return exporter::cases_csv(report);
-  return exporter::comparison_table(report, {.color = color});
+// The options as a request for app::run.
+Expected<app::RunInput> run_input(const RunArgs& args) {
+  app::RunInput input = args.input;
+  report::RunRequest& request = input.request;
+  request.isolate = !args.no_isolate;
+  if (!args.baseline_velo.empty()) request.baseline_velo = args.baseline_velo;
+  for (auto [text, option, target] : {std::tuple{&args.min_time, "--min-time", &request.min_time_s},
+                                      std::tuple{&args.warmup, "--warmup", &request.warmup_s},
+                                      std::tuple{&args.timeout, "--timeout", &request.timeout_s}}) {
+    auto seconds = duration_option(*text, option);
+    if (!seconds.ok()) return seconds.error();
+    *target = *seconds;
+  }
+  ProfileOverrides& profiling = input.profiling;
+  profiling.enable = !args.profile_mode.empty() || args.profile_hz || args.profile_thread_root;
+  profiling.disable = args.no_profile;
+  if (!args.profile_mode.empty()) profiling.mode = parse_profile_mode(args.profile_mode);
+  profiling.hz = args.profile_hz;
+  if (args.profile_thread_root) profiling.thread_root = true;
+  return input;
 }
 
 int run(const RunArgs& args) {
-  Overrides overrides;
-  overrides.params = args.params;
-  overrides.repetitions = args.repetitions;
-  overrides.forks = args.forks;
-  overrides.pin_threads = args.pin_threads;
-  for (auto [text, option, target] : {std::tuple{&args.min_time, "--min-time", &overrides.min_time_s},
-                                      std::tuple{&args.warmup, "--warmup", &overrides.warmup_s},
-                                      std::tuple{&args.timeout, "--timeout", &overrides.timeout_s}}) {
-    auto seconds = duration_option(*text, option);
-    if (!seconds.ok()) {
-      print_error(seconds.error().describe());
-      return exit_code::bad_input;
-    }
-    *target = *seconds;
+  auto input = run_input(args);
+  if (!input.ok()) return fail(input.error());
+  // The stdout format is known before measuring, so a typo cannot cost a run.
+  const auto* format = exporter::formats().find(exporter::Takes::report, args.format);
+  auto output = app::run(registry(), *input);
+  if (!output.ok()) return fail(output.error());
+  const SessionResult& session = output->session;
+  int exit_code = output->exit_code;
+  auto table = format->render({.report = &session.report}, {.color = use_color(args.color)});
+  if (!table.ok()) exit_code = fail(table.error());
+  else if (print_output(*table) != exit_code::ok && exit_code != exit_code::interrupted) exit_code = exit_code::bad_input;
+  if (!input->quiet) {
+    for (const auto& line : output->written) fmt::print(stderr, "{}\n", line);
   }
-  std::optional<Pattern> filter;
-  if (!args.filter.empty()) {
-    auto compiled = Pattern::compile(args.filter, "--filter");
-    if (!compiled.ok()) {
-      print_error(compiled.error().describe());
-      return exit_code::bad_input;
-    }
-    filter = std::move(*compiled);
-  }
-
-  auto scenarios = args.paths.empty() ? load_builtin_quick_suite(registry()) : load_scenarios(args.paths, registry());
-  if (!scenarios.ok()) {
-    print_error(scenarios.error().describe());
-    return exit_code::bad_input;
-  }
-  auto expanded = expand_cases(*scenarios, overrides, registry());
-  if (!expanded.ok()) {
-    print_error(expanded.error().describe());
-    return exit_code::bad_input;
-  }
-  std::vector<Case> cases;
-  for (Case& c : *expanded) {
-    if (!filter || filter->search(c.id)) cases.push_back(std::move(c));
-  }
-  if (cases.empty()) {
-    print_error(fmt::format("--filter '{}' matches none of the {} cases", args.filter, expanded->size()));
-    return exit_code::bad_input;
-  }
-
-  std::vector<report::ScenarioRecord> records;
-  for (const Scenario& s : *scenarios) {
-    records.push_back({.path = s.path, .name = s.name, .family = s.family, .content_hash = content_hash(s.content),
-                       .gate = s.gate});
-  }
-  SessionOptions options;
-  options.isolate = !args.no_isolate;
-  options.quiet = args.quiet;
-  options.settings = {{"filter", args.filter}, {"param_overrides", args.params}};
-  if (args.repetitions) options.settings["repetitions"] = *args.repetitions;
-  if (args.forks) options.settings["forks"] = *args.forks;
-  if (args.pin_threads) options.settings["pin_threads"] = true;
-  if (overrides.min_time_s) options.settings["min_time_s"] = *overrides.min_time_s;
-  if (overrides.warmup_s) options.settings["warmup_s"] = *overrides.warmup_s;
-  if (overrides.timeout_s) options.settings["timeout_s"] = *overrides.timeout_s;
-  const ProfileOverrides profiling = profile_overrides(args);
-  for (const Scenario& s : *scenarios) {
-    if (auto profile = resolve_profile(s.profile, profiling)) options.profiles[s.name] = *profile;
-  }
-  if (!options.profiles.empty()) {
-    options.profile_dir = args.profile_dir;
-    nlohmann::json profiled = nlohmann::json::object();
-    for (const auto& [name, profile] : options.profiles) profiled[name] = profile_request_to_json(profile);
-    options.settings["profile"] = {{"dir", args.profile_dir}, {"scenarios", std::move(profiled)}};
-  }
-  std::optional<report::Provenance> baseline_build;
-  if (!args.baseline_velo.empty()) {
-    // Both builds' workers are needed, and profiling both sides into one directory
-    // would mix their stacks: profile in a separate pass.
-    const char* conflict = args.no_isolate ? "--no-isolate" : !options.profiles.empty() ? "profiling" : nullptr;
-    if (conflict) {
-      print_error(fmt::format("--baseline-velo cannot be combined with {}", conflict));
-      return exit_code::bad_input;
-    }
-    auto build = build_provenance(args.baseline_velo);
-    if (!build.ok()) {
-      print_error(build.error().describe());
-      return exit_code::bad_input;
-    }
-    baseline_build = *build;
-    options.baseline_executable = args.baseline_velo;
-    options.settings["baseline_velo"] = args.baseline_velo;
-  }
-  SessionResult session = run_session(cases, std::move(records), options);
-  if (session.baseline) {
-    session.baseline->provenance.velo_version = baseline_build->velo_version;
-    session.baseline->provenance.velo_commit = baseline_build->velo_commit;
-    // The directory's git state describes this build's checkout, not the other's.
-    session.baseline->provenance.git_commit.reset();
-    session.baseline->provenance.git_dirty.reset();
-    const std::string text = report::to_json_text(*session.baseline);
-    if (auto written = write_file_atomically(args.baseline_out, text); !written.ok()) {
-      print_error(written.error().describe());
-      return exit_code::bad_input;
-    }
-    if (!args.quiet) fmt::print(stderr, "baseline report written to {}\n", args.baseline_out);
-  }
-
-  // The report is written even when interrupted (marked incomplete), never half-written.
-  if (auto written = write_file_atomically(args.out, report::to_json_text(session.report)); !written.ok()) {
-    print_error(written.error().describe());
-    return exit_code::bad_input;
-  }
-  const bool color = args.color == "always" ||
-                     (args.color == "auto" && isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr);
-  fmt::print("{}", render(session.report, args.format, color));
-  std::fflush(stdout);
-  if (!args.quiet) fmt::print(stderr, "report written to {}\n", args.out);
-  for (const auto& error : session.profile_errors) print_error(error);
-  if (session.profiled_cases > 0 && !args.quiet) {
+  for (const auto& error : output->errors) print_error(error.describe());
+  if (session.profiled_cases > 0 && !input->quiet) {
+    const std::string& dir = input->profile_dir;
     fmt::print(stderr, "profiles written to {} ({} cases); render with: velo flame {}/merged.folded -o flame.svg\n",
-               args.profile_dir, session.profiled_cases, args.profile_dir);
+               dir, session.profiled_cases, dir);
   }
   if (session.interrupted) {
     fmt::print(stderr, "velo: interrupted: {} of {} cases finished; the report is marked incomplete\n",
-               session.finished_cases, cases.size());
+               session.finished_cases, output->cases);
     if (!session.partial_cases.empty()) {
       fmt::print(stderr, "velo: {} case(s) hold only some of their forks and are marked partial: {}\n",
                  session.partial_cases.size(), join(session.partial_cases, ", "));
     }
-    return exit_code::interrupted;
   }
-  if (!session.profile_errors.empty()) return exit_code::bad_input;
-  return session.any_failed ? exit_code::failed : exit_code::ok;
+  return exit_code;
 }
 
 }  // namespace
@@ -201,30 +93,26 @@ void add_run_command(CLI::App& app, Context& context) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* cmd = app.add_subcommand(
       "run", "Measure every case of the given scenario files (default: the built-in quick suite)");
-  cmd->add_option("scenarios", args->paths, "Scenario files or directories (none: the built-in quick suite)");
-  cmd->add_option("-o,--out", args->out, "Where to write the JSON report")->capture_default_str();
-  cmd->add_option("--filter", args->filter, "Only cases whose id matches this regular expression (RE2 syntax)");
-  cmd->add_option("--repetitions", args->repetitions, "Repetitions per case (overrides [run])")
+  cmd->add_option("scenarios", args->input.paths, "Scenario files or directories (none: the built-in quick suite)");
+  cmd->add_option("-o,--out", args->input.out, "Where to write the JSON report")->capture_default_str();
+  cmd->add_option("--filter", args->input.request.filter, "Only cases whose id matches this regular expression (RE2 syntax)");
+  cmd->add_option("--repetitions", args->input.request.repetitions, "Repetitions per case (overrides [run])")
       ->check(CLI::Range(1, kMaxRepetitions));
-  cmd->add_option("--forks", args->forks,
+  cmd->add_option("--forks", args->input.request.forks,
                   "Spread each case's repetitions over up to N worker processes, measured in rounds across "
                   "all cases (overrides [run]; see docs/gate.md)")
       ->check(CLI::Range(1, kMaxRepetitions));
-  cmd->add_flag("--pin-threads", args->pin_threads,
+  cmd->add_flag("--pin-threads", args->input.request.pin_threads,
                "Pin each thread of a case to its own CPU, round-robin over the allowed CPUs; the CPUs used "
                "are in the report (overrides [run] pin_threads)");
   cmd->add_option("--min-time", args->min_time, "Minimum measured time per repetition, e.g. 50ms, 0.2s");
   cmd->add_option("--warmup", args->warmup, "Warm-up time before the first repetition, e.g. 20ms");
   cmd->add_option("--timeout", args->timeout, "Per-case timeout, e.g. 60s (needs isolation)");
-  cmd->add_option("--param", args->params, "KEY=VALUE: set a parameter everywhere it applies (repeatable)")
+  cmd->add_option("--param", args->input.request.param_overrides, "KEY=VALUE: set a parameter everywhere it applies (repeatable)")
       ->type_name("KEY=VALUE");
-  cmd->add_option("--format", args->format, "What to print on stdout")
-      ->check(CLI::IsMember({"table", "markdown", "csv", "json"}))
-      ->capture_default_str();
-  cmd->add_option("--color", args->color, "Colour the table")
-      ->check(CLI::IsMember({"auto", "always", "never"}))
-      ->capture_default_str();
-  cmd->add_flag("-q,--quiet", args->quiet, "No progress on stderr");
+  add_format_option(*cmd, args->format, exporter::offered_by_run);
+  add_color_option(*cmd, args->color, "Colour the table");
+  cmd->add_flag("-q,--quiet", args->input.quiet, "No progress on stderr");
   cmd->add_flag("--no-isolate", args->no_isolate,
                 "Run cases in this process (debugging; no timeouts, no per-case peak RSS)");
   auto* profile = cmd->add_flag("--profile{cpu}", args->profile_mode,
@@ -236,12 +124,12 @@ void add_run_command(CLI::App& app, Context& context) {
                  ->check(CLI::Range(1, 10000));
   auto* thread_root = cmd->add_flag("--profile-thread-root", args->profile_thread_root,
                                     "Put each thread's name as the root frame of its stacks (implies --profile)");
-  cmd->add_option("--profile-dir", args->profile_dir, "Where the folded stacks of a profiled run go")
+  cmd->add_option("--profile-dir", args->input.profile_dir, "Where the folded stacks of a profiled run go")
       ->capture_default_str();
   cmd->add_option("--baseline-velo", args->baseline_velo,
                   "Another velo build (e.g. the base commit's): measure every fork with it too, interleaved with "
                   "this build, and write its report to --baseline-out (see docs/gate.md)");
-  cmd->add_option("--baseline-out", args->baseline_out, "Where --baseline-velo's report goes")->capture_default_str();
+  cmd->add_option("--baseline-out", args->input.baseline_out, "Where --baseline-velo's report goes")->capture_default_str();
   cmd->add_flag("--no-profile", args->no_profile, "Profile nothing, whatever the scenarios' [profile] tables say")
       ->excludes(profile)
       ->excludes(hz)

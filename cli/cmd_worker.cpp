@@ -1,5 +1,6 @@
 // `velo __worker`: the isolated worker process (see runner/worker.hpp). Hidden.
 #include "cli/commands.hpp"
+#include "families/family.hpp"
 #include "runner/worker.hpp"
 
 namespace velo::cli {
@@ -7,7 +8,7 @@ namespace velo::cli {
 void add_worker_command(CLI::App& app, Context& context) {
   CLI::App* worker = app.add_subcommand("__worker", "internal: measure one case for a parent velo process");
   worker->group("");  // hidden from --help
-  worker->callback([&context] { context.exit_code = worker_main(); });
+  worker->callback([&context] { context.exit_code = worker_main(registry()); });
 }
 
 }  // namespace velo::cli

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 
@@ -50,6 +51,37 @@ Status write_in_place(const std::string& path, std::string_view contents, bool f
 }
 
 }  // namespace
+
+Status check_writable(const std::string& path) {
+  namespace fs = std::filesystem;
+  if (path.empty()) return make_error("expected a file name, got ''");
+  struct stat info {};
+  if (::stat(path.c_str(), &info) == 0) {
+    if (S_ISCHR(info.st_mode) || S_ISFIFO(info.st_mode)) return {};
+    if (S_ISDIR(info.st_mode)) return make_error("is a directory; give a file name", {path});
+    if (!S_ISREG(info.st_mode)) return make_error("is neither a regular file nor a character device or FIFO", {path});
+  }
+  const fs::path target(path);
+  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  if (::stat(dir.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
+    return make_error(fmt::format("cannot write here: directory '{}' does not exist", dir.string()), {path});
+  }
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    return make_error(fmt::format("cannot write here: directory '{}': {}", dir.string(), std::strerror(errno)),
+                      {path});
+  }
+  return {};
+}
+
+Status write_stdout(std::string_view contents) {
+  if (!contents.empty() && std::fwrite(contents.data(), 1, contents.size(), stdout) != contents.size()) {
+    return make_error(fmt::format("cannot write to standard output: {}", std::strerror(errno)));
+  }
+  if (std::fflush(stdout) != 0) {
+    return make_error(fmt::format("cannot write to standard output: {}", std::strerror(errno)));
+  }
+  return {};
+}
 
 Status write_file_atomically(const std::string& requested, std::string_view contents) {
   namespace fs = std::filesystem;

@@ -14,6 +14,14 @@
 namespace velo {
 
 Status write_file_atomically(const std::string& path, std::string_view contents);
+// Whether write_file_atomically(path, ...) can be expected to succeed: the path is
+// not empty or a directory, and its directory exists and is writable (a device or
+// FIFO is accepted as it is). Commands check their outputs with it before doing
+// minutes of work whose result would then be lost.
+Status check_writable(const std::string& path);
+// Writes to standard output and flushes; an error (a full disk, a closed pipe)
+// instead of silently lost output.
+Status write_stdout(std::string_view contents);
 // A report or folded-stack file: read_input_file with kMaxDataFileBytes.
 Expected<std::string> read_text_file(const std::string& path, std::string_view what = "data file");
 

@@ -3,7 +3,7 @@
 // with failure reasons in full.
 #include <fmt/format.h>
 
-#include "export/comparison.hpp"
+#include "export/run_tables.hpp"
 #include "export/exporters.hpp"
 
 namespace velo::exporter {

@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "core/text.hpp"
-#include "export/comparison.hpp"
+#include "export/run_tables.hpp"
 #include "export/exporters.hpp"
 #include "export/text_width.hpp"
 
@@ -20,16 +20,6 @@ std::string paint(std::string_view text, Tone tone, bool color) {
   if (!color || tone == Tone::plain) return std::string(text);
   const std::string_view code = tone == Tone::faster ? "32" : tone == Tone::slower ? "31" : "33";
   return fmt::format("\x1b[{}m{}\x1b[0m", code, text);
-}
-
-std::string pad_right(std::string_view text, std::size_t width) {
-  const std::size_t w = display_width(text);
-  return std::string(text) + std::string(width > w ? width - w : 0, ' ');
-}
-
-std::string pad_left(std::string_view text, std::size_t width) {
-  const std::size_t w = display_width(text);
-  return std::string(width > w ? width - w : 0, ' ') + std::string(text);
 }
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }

@@ -24,10 +24,9 @@ std::string TextTable::render(std::string_view indent) const {
   auto line = [&](const std::vector<std::string>& row) {
     std::string out(indent);
     for (std::size_t i = 0; i < row.size(); ++i) {
-      const std::size_t pad = widths[i] - display_width(row[i]);
       const bool last = i + 1 == row.size();
-      if (right_[i]) out += std::string(pad, ' ') + row[i];
-      else out += row[i] + (last ? "" : std::string(pad, ' '));
+      if (right_[i]) out += pad_left(row[i], widths[i]);
+      else out += last ? row[i] : pad_right(row[i], widths[i]);
       if (!last) out += "  ";
     }
     while (!out.empty() && out.back() == ' ') out.pop_back();

@@ -75,4 +75,14 @@ std::string truncate_to_width(std::string_view text, std::size_t width) {
   return out + "…";
 }
 
+std::string pad_right(std::string_view text, std::size_t width) {
+  const std::size_t w = display_width(text);
+  return std::string(text) + std::string(width > w ? width - w : 0, ' ');
+}
+
+std::string pad_left(std::string_view text, std::size_t width) {
+  const std::size_t w = display_width(text);
+  return std::string(width > w ? width - w : 0, ' ') + std::string(text);
+}
+
 }  // namespace velo::exporter

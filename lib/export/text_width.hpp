@@ -13,5 +13,8 @@ std::size_t display_width(std::string_view text);
 
 // `text` cut to at most `width` columns, ending in "…" when something was cut.
 std::string truncate_to_width(std::string_view text, std::size_t width);
+// `text` padded with spaces to `width` columns, on the right or the left.
+std::string pad_right(std::string_view text, std::size_t width);
+std::string pad_left(std::string_view text, std::size_t width);
 
 }  // namespace velo::exporter

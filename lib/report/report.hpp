@@ -13,6 +13,7 @@
 #include "core/host.hpp"
 #include "core/metric.hpp"
 #include "core/result.hpp"
+#include "report/run_request.hpp"
 #include "scenario/case.hpp"
 #include "stats/summary.hpp"
 
@@ -86,11 +87,14 @@ struct Report {
   bool complete = true;     // false when interrupted (Ctrl-C)
   Provenance provenance;
   Environment environment;
-  nlohmann::json settings = nlohmann::json::object();  // command-line options that shaped the run
+  RunRequest request;  // what the run was asked to do (JSON "settings"; report/run_request.hpp)
   std::optional<Pairing> pairing;  // set only on the two reports of a paired run
   std::vector<ScenarioRecord> scenarios;
   std::vector<CaseResult> cases;
   std::vector<std::string> notes;  // machine-level caveats ("hardware counters unavailable: ...")
+  // Not serialized: what reading this report had to overlook (settings that older or
+  // hand-written reports hold in another form); commands that rely on it print them.
+  std::vector<std::string> read_warnings;
 };
 
 // JSON text of a report (pretty-printed, stable key order).
@@ -98,5 +102,10 @@ std::string to_json_text(const Report& report);
 // Parses a report; errors name `source` (a file name) and what was expected.
 Expected<Report> parse_report(std::string_view text, const std::string& source);
 Expected<Report> read_report_file(const std::string& path);
+
+// One case as a report's "cases" holds it; the worker protocol (runner/worker_message.hpp)
+// carries cases in this form. Errors name `source` and the JSON path under "case".
+nlohmann::ordered_json case_result_to_json(const CaseResult& result);
+Expected<CaseResult> case_result_from_json(const nlohmann::ordered_json& json, const std::string& source);
 
 }  // namespace velo::report

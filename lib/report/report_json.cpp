@@ -175,7 +175,7 @@ std::string to_json_text(const Report& report) {
         {"git_commit", or_null(p.git_commit)},
         {"git_dirty", or_null(p.git_dirty)}}},
       {"environment", environment_to_json(report.environment)},
-      {"settings", to_ojson(report.settings)},
+      {"settings", run_request_to_json(report.request)},
       {"scenarios", std::move(scenarios)},
       {"cases", std::move(cases)},
       {"notes", report.notes},
@@ -349,7 +349,7 @@ Report read_report(JsonReader& in, const ojson& root) {
     report.environment = read_environment(in, *env, "environment");
   }
   if (const ojson* settings = in.object(root, "", "settings")) {
-    report.settings = nlohmann::json(*settings);
+    report.request = run_request_from_json(*settings, report.read_warnings);
   }
   if (root.contains("pairing")) {  // absent unless the run was paired
     if (const ojson* pairing = in.object(root, "", "pairing")) {
@@ -503,6 +503,15 @@ Expected<Report> parse_report(std::string_view text, const std::string& source) 
   if (!in.error()) check_cases(in, report);
   if (in.error()) return *in.error();
   return report;
+}
+
+ojson case_result_to_json(const CaseResult& result) { return case_to_json(result); }
+
+Expected<CaseResult> case_result_from_json(const ojson& json, const std::string& source) {
+  JsonReader in(source);
+  CaseResult result = read_case(in, json, "case");
+  if (in.error()) return *in.error();
+  return result;
 }
 
 Expected<Report> read_report_file(const std::string& path) {

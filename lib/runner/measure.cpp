@@ -61,12 +61,13 @@ report::CaseResult failed(report::CaseResult result, report::CaseStatus status, 
 
 }  // namespace
 
-report::CaseResult measure_case(const Case& spec, const std::optional<profiler::Options>& profile) {
+report::CaseResult measure_case(const Registry& registry, const Case& spec,
+                                const std::optional<profiler::Options>& profile) {
   report::CaseResult result;
   result.spec = spec;
   if (spec.skip_reason) return failed(std::move(result), report::CaseStatus::skipped, *spec.skip_reason);
 
-  const Family* family = registry().find(spec.family);
+  const Family* family = registry.find(spec.family);
   const Implementation* impl = family ? family->find_impl(spec.impl) : nullptr;
   if (!impl) {
     return failed(std::move(result), report::CaseStatus::failed,

@@ -4,6 +4,7 @@
 
 #include <optional>
 
+#include "families/family.hpp"
 #include "profiler/profiler.hpp"
 #include "report/report.hpp"
 #include "scenario/case.hpp"
@@ -15,6 +16,8 @@ namespace velo {
 // a workload that throws or fails verification yields a `failed` result.
 // With `profile`, the measured phase is sampled (runner/case_profiler.hpp) and the
 // result's details carry the stacks and statistics under "profile".
-report::CaseResult measure_case(const Case& spec, const std::optional<profiler::Options>& profile = std::nullopt);
+// The case's family is looked up in `registry` (tests pass one with a fake family).
+report::CaseResult measure_case(const Registry& registry, const Case& spec,
+                                const std::optional<profiler::Options>& profile = std::nullopt);
 
 }  // namespace velo

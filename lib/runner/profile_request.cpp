@@ -29,6 +29,16 @@ std::optional<profiler::Mode> parse_profile_mode(std::string_view text) {
   return std::nullopt;
 }
 
+report::ProfileRequest to_profile_request(const profiler::Options& options) {
+  return {.mode = std::string(to_string(options.mode)), .hz = options.hz, .thread_root = options.thread_root};
+}
+
+profiler::Options to_profiler_options(const report::ProfileRequest& request) {
+  return {.mode = parse_profile_mode(request.mode).value_or(profiler::Mode::cpu),
+          .hz = request.hz,
+          .thread_root = request.thread_root};
+}
+
 nlohmann::json profile_request_to_json(const profiler::Options& options) {
   return {{"mode", to_string(options.mode)}, {"hz", options.hz}, {"thread_root", options.thread_root}};
 }

@@ -17,6 +17,7 @@
 
 #include "core/result.hpp"
 #include "profiler/profiler.hpp"
+#include "report/run_request.hpp"
 #include "scenario/scenario.hpp"
 
 namespace velo {
@@ -35,6 +36,10 @@ std::optional<profiler::Options> resolve_profile(const std::optional<ProfileSett
 
 std::string_view to_string(profiler::Mode mode);
 std::optional<profiler::Mode> parse_profile_mode(std::string_view text);
+
+// The same request as a report records it (report/run_request.hpp) and back.
+report::ProfileRequest to_profile_request(const profiler::Options& options);
+profiler::Options to_profiler_options(const report::ProfileRequest& request);
 
 // {"mode": "cpu", "hz": 99, "thread_root": false}
 nlohmann::json profile_request_to_json(const profiler::Options& options);

@@ -21,6 +21,7 @@
 #include "runner/forks.hpp"
 #include "runner/measure.hpp"
 #include "runner/profile_files.hpp"
+#include "runner/profile_request.hpp"
 #include "runner/progress.hpp"
 #include "runner/worker.hpp"
 
@@ -112,15 +113,15 @@ Expected<report::Provenance> build_provenance(const std::string& velo_path) {
   return provenance;
 }
 
-SessionResult run_session(const std::vector<Case>& cases, std::vector<report::ScenarioRecord> scenarios,
-                          const SessionOptions& options) {
+SessionResult run_session(const Registry& registry, const std::vector<Case>& cases,
+                          std::vector<report::ScenarioRecord> scenarios, const SessionOptions& options) {
+  const report::RunRequest& request = options.request;
   SessionResult outcome;
   report::Report& report = outcome.report;
   report.started_at = iso8601_utc_now();
   report.provenance = capture_provenance();
   report.environment = capture_environment();
-  report.settings = options.settings;
-  report.settings["isolate"] = options.isolate;
+  report.request = request;
   report.scenarios = std::move(scenarios);
 
   InterruptGuard guard;
@@ -135,19 +136,22 @@ SessionResult run_session(const std::vector<Case>& cases, std::vector<report::Sc
   WorkerOptions worker;
   worker.executable = options.executable.empty() ? std::filesystem::read_symlink("/proc/self/exe").string()
                                                  : options.executable;
-  worker.settings = options.settings;
+  worker.registry = &registry;
   worker.interrupted = &g_interrupted;
   worker.tick = [&progress] { progress.tick(); };
-  const bool paired = !options.baseline_executable.empty();
+  const bool paired = request.baseline_velo.has_value();
   WorkerOptions baseline_worker = worker;
-  baseline_worker.executable = options.baseline_executable;
+  baseline_worker.executable = request.baseline_velo.value_or("");
 
   std::set<std::string> notes, baseline_notes;
-  ProfileFiles profile_files(options.profile_dir);
+  ProfileFiles profile_files(request.profile_dir);
   // A case's result is final once its last fork is in or one fork did not end ok.
   auto finish = [&](report::CaseResult& result, std::set<std::string>& notes) {
     if (auto taken = profile_files.take(result); !taken.ok()) {
-      outcome.profile_errors.push_back(taken.error().describe());
+      // The same failure for every case (a full disk) is said once.
+      std::string error = taken.error().describe();
+      auto& errors = outcome.profile_errors;
+      if (std::find(errors.begin(), errors.end(), error) == errors.end()) errors.push_back(std::move(error));
       result.details.erase("profile");  // its stacks are lost; stats without a file would mislead
     }
     if (result.details.contains("notes")) {
@@ -174,19 +178,20 @@ SessionResult run_session(const std::vector<Case>& cases, std::vector<report::Sc
       progress.start_case(unit, forks > 1 || paired ? fmt::format("{} (fork {}/{}{})", spec.id, round + 1, forks,
                                                                   paired ? ", both builds" : "")
                                                       : spec.id);
-      const auto profile_entry = options.profiles.find(spec.scenario);
+      const auto profile_entry = request.profiles.find(spec.scenario);
       const std::optional<profiler::Options> profile =
-          profile_entry == options.profiles.end() ? std::nullopt : std::optional(profile_entry->second);
+          profile_entry == request.profiles.end() ? std::nullopt
+                                                  : std::optional(to_profiler_options(profile_entry->second));
       auto measure = [&](const WorkerOptions& side) {
         report::CaseResult result;
         if (spec.skip_reason) {
           result.spec = spec;
           result.status = report::CaseStatus::skipped;
           result.reason = *spec.skip_reason;
-        } else if (options.isolate) {
+        } else if (request.isolate) {
           result = run_in_worker(fork_spec(spec, round), side, profile);
         } else {
-          result = measure_case(fork_spec(spec, round), profile);
+          result = measure_case(registry, fork_spec(spec, round), profile);
         }
         return result;
       };
@@ -253,9 +258,15 @@ SessionResult run_session(const std::vector<Case>& cases, std::vector<report::Sc
     baseline.started_at = report.started_at;
     baseline.finished_at = report.finished_at;
     baseline.complete = report.complete;
+    // The other build's version and commit; the directory's git state describes
+    // this build's checkout, not the other's.
     baseline.provenance = report.provenance;
+    baseline.provenance.velo_version = options.other_build.velo_version;
+    baseline.provenance.velo_commit = options.other_build.velo_commit;
+    baseline.provenance.git_commit.reset();
+    baseline.provenance.git_dirty.reset();
     baseline.environment = report.environment;
-    baseline.settings = report.settings;
+    baseline.request = report.request;
     baseline.scenarios = report.scenarios;
     baseline.notes.assign(baseline_notes.begin(), baseline_notes.end());
     const std::string run_id = fmt::format("{:016x}", (std::uint64_t{std::random_device{}()} << 32) ^
@@ -264,7 +275,7 @@ SessionResult run_session(const std::vector<Case>& cases, std::vector<report::Sc
     baseline.pairing = report::Pairing{run_id, "base"};
   }
   for (auto& note : profile_files.notes()) report.notes.push_back(std::move(note));
-  if (!options.isolate) {
+  if (!request.isolate) {
     report.notes.push_back("run with --no-isolate: cases shared one process, timeouts were not enforced and "
                            "peak RSS is not per case");
   }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "families/family.hpp"
 #include "profiler/profiler.hpp"
 #include "report/report.hpp"
 #include "scenario/case.hpp"
@@ -14,18 +15,18 @@
 namespace velo {
 
 struct SessionOptions {
-  bool isolate = true;
   bool quiet = false;
   std::string executable;  // for workers; default /proc/self/exe
-  nlohmann::json settings = nlohmann::json::object();  // recorded in the report, forwarded to workers
-  // Scenario name -> how its cases are profiled (runner/profile_request.hpp);
-  // cases of scenarios not listed are not profiled.
-  std::map<std::string, profiler::Options> profiles;
-  std::string profile_dir = "velo-profiles";  // folded files (runner/profile_files.hpp)
-  // Another velo build (e.g. the base commit's). Set: every fork of every case is
-  // measured twice, back to back, by that build's worker and by this one's, which
-  // goes first alternating; its results form SessionResult::baseline. Needs isolate.
-  std::string baseline_executable;
+  // Recorded in the report. The session follows its isolate (workers or this
+  // process), profiles (scenario name -> how its cases are sampled; others are not)
+  // and profile_dir (folded files, runner/profile_files.hpp). With baseline_velo,
+  // every fork of every case is measured twice, back to back, by that build's
+  // worker and by this one's, which goes first alternating; its results form
+  // SessionResult::baseline. Needs isolate.
+  report::RunRequest request;
+  // With request.baseline_velo: that build's version and commit (build_provenance),
+  // recorded as the baseline report's provenance.
+  report::Provenance other_build;
 };
 
 struct SessionResult {
@@ -38,13 +39,13 @@ struct SessionResult {
   int finished_cases = 0;
   int profiled_cases = 0;    // cases whose folded file was written to profile_dir
   std::vector<std::string> profile_errors;  // folded files that could not be written
-  // With SessionOptions::baseline_executable: the other build's report of the same
-  // run (its provenance is this build's until the caller sets it).
+  // With request.baseline_velo: the other build's report of the same run.
   std::optional<report::Report> baseline;
 };
 
-SessionResult run_session(const std::vector<Case>& cases, std::vector<report::ScenarioRecord> scenarios,
-                          const SessionOptions& options);
+// Families are looked up in `registry` (in-process and for worker environments).
+SessionResult run_session(const Registry& registry, const std::vector<Case>& cases,
+                          std::vector<report::ScenarioRecord> scenarios, const SessionOptions& options);
 
 // Version and commit of velo, and the git state of the directory it runs in.
 report::Provenance capture_provenance();

@@ -20,7 +20,7 @@
 #include "families/family.hpp"
 #include "runner/child_process.hpp"
 #include "runner/measure.hpp"
-#include "runner/profile_request.hpp"
+#include "runner/worker_message.hpp"
 
 namespace velo {
 
@@ -28,12 +28,6 @@ namespace {
 
 constexpr int kResultFd = 3;
 constexpr std::size_t kStderrTailLines = 20;
-constexpr const char* kCaseProfileKey = "case_profile";
-
-nlohmann::json& settings_storage() {
-  static nlohmann::json settings = nlohmann::json::object();
-  return settings;
-}
 
 std::string stderr_tail(const std::string& text) {
   std::deque<std::string> lines;
@@ -45,13 +39,6 @@ std::string stderr_tail(const std::string& text) {
   std::string tail;
   for (const auto& line : lines) tail += "\n  | " + line;
   return tail;
-}
-
-report::Report one_case_report(report::CaseResult result, const nlohmann::json& settings) {
-  report::Report request;
-  request.settings = settings;
-  request.cases.push_back(std::move(result));
-  return request;
 }
 
 bool write_all(int fd, std::string_view data) {
@@ -75,8 +62,6 @@ std::string signal_text(int sig) {
 
 }  // namespace
 
-const nlohmann::json& worker_settings() { return settings_storage(); }
-
 report::CaseResult run_in_worker(const Case& spec, const WorkerOptions& options,
                                  const std::optional<profiler::Options>& profile) {
   using Clock = std::chrono::steady_clock;
@@ -90,19 +75,13 @@ report::CaseResult run_in_worker(const Case& spec, const WorkerOptions& options,
   };
 
   std::map<std::string, std::string> environment;
-  if (const Family* family = registry().find(spec.family)) {
+  if (const Family* family = options.registry->find(spec.family)) {
     if (const Implementation* impl = family->find_impl(spec.impl); impl && impl->worker_environment) {
       environment = impl->worker_environment(spec.params);
     }
   }
 
-  report::CaseResult request_case;
-  request_case.spec = spec;
-  request_case.status = report::CaseStatus::skipped;  // not measured yet (an ok case would need samples)
-  request_case.reason = "a request to the worker";
-  nlohmann::json settings = options.settings;
-  if (profile) settings[kCaseProfileKey] = profile_request_to_json(*profile);
-  const std::string request = report::to_json_text(one_case_report(request_case, settings));
+  const std::string request = worker_request_to_json({.spec = spec, .profile = profile});
 
   int in_pipe[2], result_pipe[2], err_pipe[2];
   if (::pipe(in_pipe) != 0 || ::pipe(result_pipe) != 0 || ::pipe(err_pipe) != 0) {
@@ -200,38 +179,26 @@ report::CaseResult run_in_worker(const Case& spec, const WorkerOptions& options,
                 fmt::format("worker exited with status {} without a result{}", WEXITSTATUS(status),
                             stderr_tail(errors)));
   }
-  auto parsed = report::parse_report(answer, "worker result");
-  if (!parsed.ok() || parsed->cases.size() != 1) {
-    return fail(report::CaseStatus::failed,
-                fmt::format("unreadable worker result: {}", parsed.ok() ? "wrong case count" : parsed.error().describe()));
+  auto parsed = parse_worker_answer(answer);
+  if (!parsed.ok()) {
+    return fail(report::CaseStatus::failed, fmt::format("unreadable worker result: {}", parsed.error().describe()));
   }
-  report::CaseResult measured = std::move(parsed->cases.front());
+  report::CaseResult measured = std::move(*parsed);
   measured.spec = spec;  // the parent's copy is authoritative
   measured.wall_seconds = result.wall_seconds;
   measured.peak_rss_bytes = result.peak_rss_bytes;
   return measured;
 }
 
-int worker_main() {
-  std::string request{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
-  auto parsed = report::parse_report(request, "worker request");
-  if (!parsed.ok() || parsed->cases.size() != 1) {
-    std::fprintf(stderr, "velo worker: bad request: %s\n",
-                 parsed.ok() ? "expected exactly one case" : parsed.error().describe().c_str());
+int worker_main(const Registry& registry) {
+  std::string text{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
+  auto request = parse_worker_request(text);
+  if (!request.ok()) {
+    std::fprintf(stderr, "velo worker: bad request: %s\n", request.error().describe().c_str());
     return 2;
   }
-  settings_storage() = parsed->settings;
-  std::optional<profiler::Options> profile;
-  if (parsed->settings.contains(kCaseProfileKey)) {
-    auto request_profile = profile_request_from_json(parsed->settings[kCaseProfileKey]);
-    if (!request_profile.ok()) {
-      std::fprintf(stderr, "velo worker: %s\n", request_profile.error().message.c_str());
-      return 2;
-    }
-    profile = *request_profile;
-  }
-  report::CaseResult result = measure_case(parsed->cases.front().spec, profile);
-  const std::string answer = report::to_json_text(one_case_report(std::move(result), nlohmann::json::object()));
+  report::CaseResult result = measure_case(registry, request->spec, request->profile);
+  const std::string answer = worker_answer_to_json(result);
   if (!write_all(kResultFd, answer)) {
     std::fprintf(stderr, "velo worker: cannot write the result to fd %d: %s\n", kResultFd, std::strerror(errno));
     return 2;

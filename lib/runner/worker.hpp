@@ -2,9 +2,9 @@
 // (velo re-executing itself as `velo __worker`), so a crash, a hang or memory
 // growth in one case cannot take down or skew the others.
 //
-// Protocol: the parent writes a one-case report (reports/SPEC.md format) to the
-// worker's stdin; the worker measures it and writes a one-case report with the
-// results to file descriptor 3. stdout is left to the workload; stderr is captured
+// Protocol (runner/worker_message.hpp): the parent writes a request naming one case
+// to the worker's stdin; the worker measures it and writes the answer, the case's
+// result, to file descriptor 3. stdout is left to the workload; stderr is captured
 // and its tail quoted when the worker fails.
 #pragma once
 
@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 
+#include "families/family.hpp"
 #include "profiler/profiler.hpp"
 #include "report/report.hpp"
 #include "scenario/case.hpp"
@@ -21,7 +22,7 @@ namespace velo {
 
 struct WorkerOptions {
   std::string executable;               // this binary (/proc/self/exe)
-  nlohmann::json settings = nlohmann::json::object();  // forwarded to the worker (e.g. profiling)
+  const Registry* registry = nullptr;   // where the case's family is (for its worker environment)
   const std::atomic<bool>* interrupted = nullptr;      // set by the SIGINT handler
   std::function<void()> tick;                          // called about 4 times a second while waiting
 };
@@ -29,16 +30,12 @@ struct WorkerOptions {
 // Runs one case in a worker process with the case's timeout. Never throws. On
 // interruption the worker is killed and the result is `failed` with reason
 // "interrupted". With `profile`, the worker samples the case's measured phase and
-// its result carries the stacks (measure_case); the request forwards the profile
-// as settings["case_profile"].
+// its result carries the stacks (measure_case).
 report::CaseResult run_in_worker(const Case& spec, const WorkerOptions& options,
                                  const std::optional<profiler::Options>& profile = std::nullopt);
 
 // The worker side: reads the request from stdin, measures, answers on fd 3.
 // Returns the process exit code.
-int worker_main();
-
-// The settings the parent forwarded, as seen inside a worker (empty elsewhere).
-const nlohmann::json& worker_settings();
+int worker_main(const Registry& registry);
 
 }  // namespace velo

@@ -227,3 +227,18 @@ TEST_CASE("bad profile options and bad input exit 2 and write no profile", "[cli
   CHECK_FALSE(fs::exists(scratch_dir() / dir));
   CHECK_FALSE(fs::exists(report));
 }
+
+TEST_CASE("a --profile-dir that cannot be written is one error before measuring", "[cli][profile]") {
+  const fs::path report = scratch_dir() / "profile-unwritable.json";
+  fs::remove(report);
+  const fs::path file = scratch_dir() / "profiles-is-a-file";
+  std::ofstream(file) << "not a directory\n";
+  auto run = run_velo({"run", data("counters-small.toml"), "--out", report.string(), "--profile", "--quiet",
+                       "--profile-dir", file.string()});
+  CHECK(run.exit_code == 2);
+  const std::string error = "velo: error: --profile-dir " + file.string();
+  CHECK(contains(run.err, error));
+  CHECK(run.err.find(error) == run.err.rfind(error));  // said once
+  CHECK(run.out.empty());  // nothing was measured
+  CHECK_FALSE(fs::exists(report));
+}

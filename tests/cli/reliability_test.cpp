@@ -344,3 +344,70 @@ TEST_CASE("Ctrl-C during a forked run names the partial cases", "[cli][reliabili
   CHECK(contains(run.err, "velo: interrupted: " + std::to_string(finished) + " of 16 cases finished"));
   CHECK(contains(run.err, std::to_string(partial) + " case(s) hold only some of their forks and are marked partial"));
 }
+
+// --- outputs and commands (one exit-code rule) ----------------------------------------
+
+TEST_CASE("a result that cannot be written to stdout is exit 2, in every command", "[cli][reliability][output]") {
+  if (!fs::is_character_file("/dev/full")) return;  // no /dev/full here: nothing to check
+  auto to_full = [](const std::vector<std::string>& args) {
+    return run_velo(args, {.scratch = scratch_dir(), .chdir_to_scratch = true, .stdout_to = "/dev/full"});
+  };
+  const std::vector<std::vector<std::string>> commands = {
+      {"compare", gate_data("base.json"), gate_data("head-same.json"), "--format", "json"},
+      {"compare", gate_data("base.json"), gate_data("head-same.json")},
+      {"gate", gate_data("base.json"), gate_data("head-same.json")},
+      {"gate", gate_data("base.json"), gate_data("head-same.json"), "--format", "json"},
+      {"export", gate_data("base.json"), "--to", "csv"},
+      {"run", cli_data("counters-small.toml"), "--repetitions", "1", "--filter", "atomic/.*threads=1$", "--quiet",
+       "--format", "csv", "--out", "full-run.json"},
+  };
+  for (const auto& args : commands) {
+    INFO(args[0] << " " << args.back());
+    const auto outcome = to_full(args);
+    CHECK(outcome.exit_code == 2);
+    CHECK(contains(outcome.err, "cannot write to standard output"));
+  }
+  const auto flame = velo({"flame", test_data("profiler", "canonical.folded"), "-o", "/dev/full"});
+  CHECK(flame.exit_code == 2);
+  CHECK(contains(flame.err, "No space left on device"));
+}
+
+TEST_CASE("--out that cannot be written is exit 2 before anything is measured", "[cli][reliability][output]") {
+  const std::vector<std::string> run = {"run", cli_data("counters-small.toml"), "--repetitions", "1", "--quiet"};
+  auto with_out = [&](const std::string& out) {
+    auto args = run;
+    args.insert(args.end(), {"--out", out});
+    return velo(args);
+  };
+  const auto missing = with_out("no-such-dir/report.json");
+  CHECK(missing.exit_code == 2);
+  CHECK(contains(missing.err, "--out no-such-dir/report.json: cannot write here: directory 'no-such-dir' does not exist"));
+  CHECK(missing.out.empty());  // no table: nothing was measured
+
+  const auto empty = with_out("");
+  CHECK(empty.exit_code == 2);
+  CHECK(contains(empty.err, "--out: expected a file name, got ''"));
+
+  fs::create_directories(scratch_dir() / "a-directory");
+  const auto directory = with_out("a-directory");
+  CHECK(directory.exit_code == 2);
+  CHECK(contains(directory.err, "is a directory"));
+
+  auto same = run;
+  same.insert(same.end(), {"--out", "both.json", "--baseline-out", "both.json", "--baseline-velo", env("VELO_BIN")});
+  const auto both = velo(same);
+  CHECK(both.exit_code == 2);
+  CHECK(contains(both.err, "--out and --baseline-out are both 'both.json'"));
+  CHECK_FALSE(fs::exists(scratch_dir() / "both.json"));
+}
+
+TEST_CASE("an unknown command is named, with the commands there are", "[cli][reliability][usage]") {
+  const auto bogus = velo({"bogus"});
+  CHECK(bogus.exit_code == 2);
+  CHECK(contains(bogus.err, "velo: error: unknown command 'bogus'"));
+  CHECK(contains(bogus.err, "commands: run, list, check, compare, gate, flame, export"));
+  const auto typo = velo({"comapre"});
+  CHECK(typo.exit_code == 2);
+  CHECK(contains(typo.err, "(did you mean 'compare'?)"));
+  CHECK_FALSE(contains(typo.err, "__worker"));
+}

@@ -63,6 +63,7 @@ struct RunOptions {
   bool chdir_to_scratch = false;   // run velo in the scratch directory
   bool no_color = false;           // NO_COLOR=1 for the child
   int interrupt_after_lines = 0;   // send SIGINT once stderr holds this many lines
+  fs::path stdout_to;              // set: stdout goes there (e.g. /dev/full) instead of stdout.txt
 };
 
 // Runs $VELO_BIN with `args`; returns its exit code (128 + signal if killed) and output.
@@ -73,7 +74,8 @@ inline Outcome run_velo(const std::vector<std::string>& args, const RunOptions& 
   const pid_t pid = ::fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {
-    const int out_fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const fs::path& stdout_path = options.stdout_to.empty() ? out : options.stdout_to;
+    const int out_fd = ::open(stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     const int err_fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     ::dup2(out_fd, 1);
     ::dup2(err_fd, 2);

@@ -21,7 +21,7 @@
 using namespace velo::profiler;
 
 // Under ThreadSanitizer the sampler records only the interrupted pc (see
-// session.cpp): checks about callers and thread roots are skipped there.
+// sampler.cpp): checks about callers and thread roots are skipped there.
 #if defined(__SANITIZE_THREAD__)
 constexpr bool kLeafOnly = true;
 #else

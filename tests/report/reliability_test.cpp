@@ -70,7 +70,7 @@ TEST_CASE("an ok case without samples is refused", "[report][reliability]") {
 TEST_CASE("deeply nested JSON is refused before anything walks it", "[report][reliability]") {
   std::string text = written(with({measured("counters/a", 10)}));
   const std::string deep = std::string(100000, '[') + std::string(100000, ']');
-  text.replace(text.find("\"settings\": {}"), 14, "\"settings\": {\"x\": " + deep + "}");
+  text.replace(text.find("\"settings\": {"), 13, "\"settings\": {\"x\": " + deep + ",");
   auto parsed = report::parse_report(text, "deep.json");
   REQUIRE_FALSE(parsed.ok());
   CHECK_THAT(parsed.error().message, Catch::Contains("nested more than 64 levels deep"));

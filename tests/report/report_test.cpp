@@ -75,7 +75,7 @@ TEST_CASE("a report survives a round trip through JSON unchanged", "[report]") {
   CHECK(back.provenance.git_dirty == std::optional<bool>(false));
   CHECK(back.environment == original.environment);
   CHECK_FALSE(back.environment.governor.has_value());
-  CHECK(back.settings == original.settings);
+  CHECK(back.request == original.request);
   REQUIRE(back.scenarios.size() == original.scenarios.size());
   CHECK(back.scenarios[1].gate == original.scenarios[1].gate);
   CHECK(back.scenarios[0].gate.is_null());

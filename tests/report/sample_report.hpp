@@ -120,7 +120,7 @@ inline report::Report sample_report() {
   report::Report r;
   fill_header(r);
   r.complete = false;
-  r.settings = {{"repetitions", 10}, {"filter", nullptr}, {"isolate", true}};
+  r.request = {.repetitions = 10};
   r.scenarios = {
       {"scenarios/counters.toml", "counters", "counters", "fnv1a64:00000000deadbeef", nullptr},
       {"scenarios/mailbox.toml", "mailbox", "mailbox", "fnv1a64:0000000012345678",
@@ -213,8 +213,6 @@ inline Registry sample_families() {
 inline report::Report example_report() {
   report::Report r;
   fill_header(r);
-  r.settings = {{"repetitions", nullptr}, {"min_time", nullptr}, {"filter", nullptr},
-                {"params", nlohmann::json::array()}, {"isolate", true}};
   r.scenarios = {{"<builtin>/quick/counters.toml", "counters", "counters",
                   "fnv1a64:5be2c9a1f00d4e21", nullptr}};
   const std::string group = "increments=100,threads=2";

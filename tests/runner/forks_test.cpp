@@ -154,7 +154,8 @@ TEST_CASE("a session measures every fork of every case and merges them", "[runne
   Case skipped = forked;
   skipped.id = "counters/atomic/skipped";
   skipped.skip_reason = "not here";
-  const SessionResult session = run_session({forked, skipped}, {}, {.isolate = false, .quiet = true});
+  const SessionResult session =
+      run_session(registry(), {forked, skipped}, {}, {.quiet = true, .request = {.isolate = false}});
   const auto& cases = session.report.cases;
   REQUIRE(cases.size() == 2);
   REQUIRE(cases[0].status == report::CaseStatus::ok);

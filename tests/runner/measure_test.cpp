@@ -46,7 +46,7 @@ impl = "new_delete"
 )";
 
 TEST_CASE("every case gets allocs_per_op and bytes_per_op when counting is on") {
-  const auto result = measure_case(testing::single_case(pool_new_delete));
+  const auto result = measure_case(registry(), testing::single_case(pool_new_delete));
   REQUIRE(result.status == report::CaseStatus::ok);
   REQUIRE(find(result, "ns_per_op"));
   REQUIRE(find(result, "cpu_ns_per_op"));
@@ -69,7 +69,7 @@ TEST_CASE("every case gets allocs_per_op and bytes_per_op when counting is on") 
 }
 
 TEST_CASE("code that does not allocate reports zero allocations per op") {
-  const auto result = measure_case(testing::single_case(R"(
+  const auto result = measure_case(registry(), testing::single_case(R"(
 [scenario]
 name = "no_alloc"
 family = "counters"
@@ -96,7 +96,7 @@ impl = "atomic_fetch_add"
 namespace velo {
 
 TEST_CASE("a case with more than one thread reports overlap_pct; a single thread does not") {
-  const auto two = measure_case(testing::atomic_counter_case("overlap", "repetitions = 3\nmin_time = \"2ms\"\nwarmup = \"0s\"\n", 2));
+  const auto two = measure_case(registry(), testing::atomic_counter_case("overlap", "repetitions = 3\nmin_time = \"2ms\"\nwarmup = \"0s\"\n", 2));
   REQUIRE(two.status == report::CaseStatus::ok);
   const report::MetricResult* overlap = two.find_metric("overlap_pct");
   REQUIRE(overlap);
@@ -106,19 +106,19 @@ TEST_CASE("a case with more than one thread reports overlap_pct; a single thread
     CHECK(pct >= 0);
     CHECK(pct <= 100);
   }
-  const auto one = measure_case(testing::atomic_counter_case("overlap", "repetitions = 2\nmin_time = \"2ms\"\nwarmup = \"0s\"\n", 1));
+  const auto one = measure_case(registry(), testing::atomic_counter_case("overlap", "repetitions = 2\nmin_time = \"2ms\"\nwarmup = \"0s\"\n", 1));
   REQUIRE(one.status == report::CaseStatus::ok);
   CHECK(one.find_metric("overlap_pct") == nullptr);
 }
 
 TEST_CASE("pin_threads pins the case's team and records the CPUs in details") {
-  const auto result = measure_case(testing::atomic_counter_case(
+  const auto result = measure_case(registry(), testing::atomic_counter_case(
       "pinned", "repetitions = 2\nmin_time = \"2ms\"\nwarmup = \"0s\"\npin_threads = true\n", 2));
   REQUIRE(result.status == report::CaseStatus::ok);
   CHECK(result.spec.settings.pin_threads);
   REQUIRE(result.details.contains("pinned_cpus"));
   CHECK(result.details["pinned_cpus"].size() == 2);
-  const auto unpinned = measure_case(testing::atomic_counter_case("pinned", "repetitions = 2\nmin_time = \"2ms\"\nwarmup = \"0s\"\n", 2));
+  const auto unpinned = measure_case(registry(), testing::atomic_counter_case("pinned", "repetitions = 2\nmin_time = \"2ms\"\nwarmup = \"0s\"\n", 2));
   CHECK_FALSE(unpinned.details.contains("pinned_cpus"));
 }
 

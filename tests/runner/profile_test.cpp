@@ -160,7 +160,7 @@ TEST_CASE("measure_case with a profile request samples the workload's threads", 
       "profiled", "repetitions = 1\nmin_time = \"300ms\"\nwarmup = \"1ms\"\n", 2);
 
   const report::CaseResult result =
-      measure_case(spec, profiler::Options{.mode = profiler::Mode::cpu, .hz = 499});
+      measure_case(registry(), spec, profiler::Options{.mode = profiler::Mode::cpu, .hz = 499});
   INFO(result.reason);
   REQUIRE(result.status == report::CaseStatus::ok);
   if (!profiler::available()) {
@@ -188,7 +188,7 @@ TEST_CASE("measure_case with a profile request samples the workload's threads", 
   CHECK(counters_frame);
 
   // Without a request nothing is sampled and nothing is said about profiling.
-  const report::CaseResult plain = measure_case(spec);
+  const report::CaseResult plain = measure_case(registry(), spec);
   REQUIRE(plain.status == report::CaseStatus::ok);
   CHECK_FALSE(plain.details.contains("profile"));
   CHECK(plain.details.value("notes", nlohmann::json::array()).dump().find("profiling") == std::string::npos);
@@ -206,7 +206,7 @@ TEST_CASE("a profile that cannot be taken leaves a note, and the case still runs
   auto blocker = profiler::Session::create({});
   REQUIRE(blocker.ok() == profiler::available());
 
-  const report::CaseResult result = measure_case(spec, profiler::Options{});
+  const report::CaseResult result = measure_case(registry(), spec, profiler::Options{});
   REQUIRE(result.status == report::CaseStatus::ok);
   CHECK_FALSE(result.details.contains("profile"));
   REQUIRE(result.details.contains("notes"));

@@ -1,4 +1,4 @@
-#include "export/comparison.hpp"
+#include "export/run_tables.hpp"
 
 #include <fmt/format.h>
 

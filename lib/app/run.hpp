@@ -1,0 +1,41 @@
+// `velo run`: scenario files (or the built-in quick suite) in, a measured session
+// out, its report (and the other build's, when paired) written atomically. Errors
+// found before anything is measured (bad scenarios, patterns, outputs that cannot be
+// written, a --baseline-velo that is not velo) are returned as an Error (exit 2);
+// everything after is in the RunOutput. Printing tables is the caller's.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "families/family.hpp"
+#include "report/run_request.hpp"
+#include "runner/profile_request.hpp"
+#include "runner/session.hpp"
+
+namespace velo::app {
+
+struct RunInput {
+  std::vector<std::string> paths;  // scenario files or directories; empty = the built-in quick suite
+  // Filter, overrides, isolation and the other build; run() fills in the profiles
+  // from `profiling` and the scenarios' [profile] tables.
+  report::RunRequest request;
+  ProfileOverrides profiling;
+  std::string profile_dir = "velo-profiles";
+  std::string out = "velo-report.json";
+  std::string baseline_out = "velo-baseline.json";  // with request.baseline_velo
+  bool quiet = false;
+};
+
+struct RunOutput {
+  SessionResult session;
+  std::size_t cases = 0;             // how many cases were to be measured
+  std::vector<std::string> written;  // "report written to X", in order
+  std::vector<Error> errors;         // outputs that could not be written after measuring
+  int exit_code = 0;
+};
+
+Expected<RunOutput> run(const Registry& registry, const RunInput& input);
+
+}  // namespace velo::app
