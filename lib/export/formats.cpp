@@ -57,24 +57,12 @@ Error unknown_format(std::string_view option, std::string_view name, const std::
 
 namespace {
 
-// Adapters from each exporter's own signature to Format::render.
 using Render = std::function<Expected<std::string>(const Input&, const RenderOptions&)>;
 
-template <typename F>
-Render from_report(F f) {
-  return [f](const Input& in, const RenderOptions& o) -> Expected<std::string> { return f(*in.report, o); };
-}
-template <typename F>
-Render from_comparison(F f) {
-  return [f](const Input& in, const RenderOptions& o) -> Expected<std::string> { return f(*in.comparison, o); };
-}
-template <typename F>
-Render from_gate(F f) {
-  return [f](const Input& in, const RenderOptions& o) -> Expected<std::string> { return f(*in.gate, o); };
-}
-template <typename F>
-Render from_folded(F f) {
-  return [f](const Input& in, const RenderOptions& o) -> Expected<std::string> { return f(*in.folded, o); };
+// The render function of a format taking `*(input.*Member)`.
+template <auto Member, typename F>
+Render takes(F f) {
+  return [f](const Input& in, const RenderOptions& o) -> Expected<std::string> { return f(*(in.*Member), o); };
 }
 
 TableOptions table_options(const RenderOptions& o) { return {.color = o.color, .families = o.families}; }
@@ -86,42 +74,42 @@ FormatRegistry builtin_formats() {
   FormatRegistry r;
   // Reports (velo run's stdout; velo export REPORT.json --to ...).
   r.add({"table", Takes::report, offered_by_run, false, "comparison tables for the terminal",
-         from_report([](const report::Report& x, const RenderOptions& o) { return comparison_table(x, table_options(o)); })});
+         takes<&Input::report>([](const report::Report& x, const RenderOptions& o) { return comparison_table(x, table_options(o)); })});
   r.add({"markdown", Takes::report, kRunAndExport, false, "the comparison tables as GitHub Markdown (report)",
-         from_report([](const report::Report& x, const RenderOptions& o) { return comparison_markdown(x, table_options(o)); })});
+         takes<&Input::report>([](const report::Report& x, const RenderOptions& o) { return comparison_markdown(x, table_options(o)); })});
   r.add({"csv", Takes::report, kRunAndExport, false, "one row per case and metric (report)",
-         from_report([](const report::Report& x, const RenderOptions&) { return cases_csv(x); })});
+         takes<&Input::report>([](const report::Report& x, const RenderOptions&) { return cases_csv(x); })});
   r.add({"json", Takes::report, offered_by_run, false, "the report itself (reports/SPEC.md)",
-         from_report([](const report::Report& x, const RenderOptions&) { return report::to_json_text(x); })});
+         takes<&Input::report>([](const report::Report& x, const RenderOptions&) { return report::to_json_text(x); })});
   r.add({"benchstat", Takes::report, offered_by_export, false,
          "Go benchmark lines, one per repetition, for benchstat (report)",
-         from_report([](const report::Report& x, const RenderOptions&) { return benchstat_text(x); })});
+         takes<&Input::report>([](const report::Report& x, const RenderOptions&) { return benchstat_text(x); })});
   r.add({"gbench", Takes::report, offered_by_export, false,
          "Google Benchmark JSON with repetitions and aggregates, for compare.py (report)",
-         from_report([](const report::Report& x, const RenderOptions&) { return gbench_json(x); })});
+         takes<&Input::report>([](const report::Report& x, const RenderOptions&) { return gbench_json(x); })});
   // Comparisons (velo compare).
   r.add({"table", Takes::comparison, offered_by_compare, false, "one row per case and metric, for the terminal",
-         from_comparison([](const report::Comparison& x, const RenderOptions& o) { return diff_table(x, diff_options(o)); })});
+         takes<&Input::comparison>([](const report::Comparison& x, const RenderOptions& o) { return diff_table(x, diff_options(o)); })});
   r.add({"markdown", Takes::comparison, offered_by_compare, false, "the same as GitHub Markdown",
-         from_comparison([](const report::Comparison& x, const RenderOptions& o) { return diff_markdown(x, diff_options(o)); })});
+         takes<&Input::comparison>([](const report::Comparison& x, const RenderOptions& o) { return diff_markdown(x, diff_options(o)); })});
   r.add({"csv", Takes::comparison, offered_by_compare, false, "one row per case and metric",
-         from_comparison([](const report::Comparison& x, const RenderOptions&) { return diff_csv(x); })});
+         takes<&Input::comparison>([](const report::Comparison& x, const RenderOptions&) { return diff_csv(x); })});
   r.add({"json", Takes::comparison, offered_by_compare, false, "every case, metric, test and verdict",
-         from_comparison([](const report::Comparison& x, const RenderOptions&) { return diff_json(x); })});
+         takes<&Input::comparison>([](const report::Comparison& x, const RenderOptions&) { return diff_json(x); })});
   // Gate verdicts (velo gate).
   r.add({"text", Takes::gate, offered_by_gate, false, "one line per finding and the verdict",
-         from_gate([](const report::GateResult& x, const RenderOptions& o) { return gate_text(x, o.color); })});
+         takes<&Input::gate>([](const report::GateResult& x, const RenderOptions& o) { return gate_text(x, o.color); })});
   r.add({"markdown", Takes::gate, offered_by_gate, false, "a CI step summary or pull-request comment",
-         from_gate([](const report::GateResult& x, const RenderOptions&) { return gate_markdown(x); })});
+         takes<&Input::gate>([](const report::GateResult& x, const RenderOptions&) { return gate_markdown(x); })});
   r.add({"json", Takes::gate, offered_by_gate, false, "the verdict, every finding and the full comparison",
-         from_gate([](const report::GateResult& x, const RenderOptions&) { return gate_json(x); })});
+         takes<&Input::gate>([](const report::GateResult& x, const RenderOptions&) { return gate_json(x); })});
   // Folded stacks (velo export FOLDED --to ...).
   r.add({"speedscope", Takes::folded, offered_by_export, false, "speedscope JSON, one profile per thread",
-         from_folded([](const profiler::FoldedStacks& x, const RenderOptions& o) {
+         takes<&Input::folded>([](const profiler::FoldedStacks& x, const RenderOptions& o) {
            return speedscope_json(x, std::filesystem::path(o.source_name).filename().string());
          })});
   r.add({"pprof", Takes::folded, offered_by_export, true, "gzipped profile.proto for go tool pprof",
-         from_folded([](const profiler::FoldedStacks& x, const RenderOptions& o) {
+         takes<&Input::folded>([](const profiler::FoldedStacks& x, const RenderOptions& o) {
            return pprof_gzip(x, {.hz = o.hz});
          })});
   return r;
