@@ -105,8 +105,8 @@ Expected<RunOutput> run(const Registry& registry, const RunInput& input) {
 
   RunOutput output{.session = run_session(registry, cases, std::move(records), options), .cases = cases.size()};
   SessionResult& session = output.session;
-  if (session.baseline) {
-    if (auto written = write_file_atomically(input.baseline_out, report::to_json_text(*session.baseline));
+  if (session.other_build_report) {
+    if (auto written = write_file_atomically(input.baseline_out, report::to_json_text(*session.other_build_report));
         !written.ok()) {
       output.errors.push_back(written.error());
     } else {

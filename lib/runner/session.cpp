@@ -140,10 +140,10 @@ SessionResult run_session(const Registry& registry, const std::vector<Case>& cas
   worker.interrupted = &g_interrupted;
   worker.tick = [&progress] { progress.tick(); };
   const bool paired = request.baseline_velo.has_value();
-  WorkerOptions baseline_worker = worker;
-  baseline_worker.executable = request.baseline_velo.value_or("");
+  WorkerOptions other_worker = worker;
+  other_worker.executable = request.baseline_velo.value_or("");
 
-  std::set<std::string> notes, baseline_notes;
+  std::set<std::string> notes, other_notes;
   ProfileFiles profile_files(request.profile_dir);
   // A case's result is final once its last fork is in or one fork did not end ok.
   auto finish = [&](report::CaseResult& result, std::set<std::string>& notes) {
@@ -158,10 +158,10 @@ SessionResult run_session(const Registry& registry, const std::vector<Case>& cas
       for (const auto& note : result.details["notes"]) notes.insert(note.get<std::string>());
     }
   };
-  std::vector<ForkedResult> forked, baseline_forked;
+  std::vector<ForkedResult> forked, other_forked;
   for (const Case& spec : cases) {
     forked.emplace_back(spec);
-    baseline_forked.emplace_back(spec);
+    other_forked.emplace_back(spec);
   }
   int unit = 0;
   for (int round = 0; round < rounds && !g_interrupted.load(); ++round) {
@@ -171,7 +171,7 @@ SessionResult run_session(const Registry& registry, const std::vector<Case>& cas
       const int forks = spec.skip_reason ? 1 : spec.settings.forks;
       if (round >= forks) continue;
       // Failed or skipped itself in an earlier fork (on either side when paired).
-      if (forked[i].ended() || (paired && baseline_forked[i].ended())) {
+      if (forked[i].ended() || (paired && other_forked[i].ended())) {
         progress.forgo(1);
         continue;
       }
@@ -198,17 +198,17 @@ SessionResult run_session(const Registry& registry, const std::vector<Case>& cas
       // Paired: both builds measure the same fork back to back, which goes first
       // alternating, so interference lasting seconds hits both sides alike
       // (randomized multiple interleaved trials, Abedi and Brecht, ICPE 2017).
-      const bool baseline_first = paired && (round + i) % 2 == 0;
-      report::CaseResult baseline_result;
-      if (baseline_first) baseline_result = measure(baseline_worker);
+      const bool other_first = paired && (round + i) % 2 == 0;
+      report::CaseResult other_result;
+      if (other_first) other_result = measure(other_worker);
       report::CaseResult result = g_interrupted.load() ? report::CaseResult{} : measure(worker);
-      if (paired && !baseline_first && !g_interrupted.load()) baseline_result = measure(baseline_worker);
+      if (paired && !other_first && !g_interrupted.load()) other_result = measure(other_worker);
       if (g_interrupted.load()) break;  // a fork cut short is not reported as measured
       forked[i].add(std::move(result));
-      if (paired) baseline_forked[i].add(std::move(baseline_result));
+      if (paired) other_forked[i].add(std::move(other_result));
       ++unit;
       const bool done =
-          forked[i].ended() || (paired && baseline_forked[i].ended()) || forked[i].forks_done() == forks;
+          forked[i].ended() || (paired && other_forked[i].ended()) || forked[i].forks_done() == forks;
       progress.finish_case(forked[i].result(), done);
     }
     if (rounds > 1 && round + 1 < rounds && !g_interrupted.load()) progress.finish_round(round, rounds);
@@ -230,15 +230,15 @@ SessionResult run_session(const Registry& registry, const std::vector<Case>& cas
     report.cases.push_back(std::move(result));
   }
   if (paired) {
-    report::Report& baseline = outcome.baseline.emplace();
-    for (ForkedResult& one : baseline_forked) {
+    report::Report& other = outcome.other_build_report.emplace();
+    for (ForkedResult& one : other_forked) {
       if (one.forks_done() == 0) continue;
       const int forks = one.spec().skip_reason ? 1 : one.spec().settings.forks;
       const bool partial = one.forks_done() < forks && !one.ended();
       report::CaseResult result = one.take();
       result.partial = partial;
-      finish(result, baseline_notes);
-      baseline.cases.push_back(std::move(result));
+      finish(result, other_notes);
+      other.cases.push_back(std::move(result));
     }
   }
   progress.finish();
@@ -251,28 +251,28 @@ SessionResult run_session(const Registry& registry, const std::vector<Case>& cas
   report.complete = !outcome.interrupted;
   report.finished_at = iso8601_utc_now();
   report.notes.assign(notes.begin(), notes.end());
-  if (outcome.baseline) {
+  if (outcome.other_build_report) {
     // The same run as seen by the other build: its own cases and notes, and the
     // provenance of that build (velo_version and velo_commit from the caller).
-    report::Report& baseline = *outcome.baseline;
-    baseline.started_at = report.started_at;
-    baseline.finished_at = report.finished_at;
-    baseline.complete = report.complete;
+    report::Report& other = *outcome.other_build_report;
+    other.started_at = report.started_at;
+    other.finished_at = report.finished_at;
+    other.complete = report.complete;
     // The other build's version and commit; the directory's git state describes
     // this build's checkout, not the other's.
-    baseline.provenance = report.provenance;
-    baseline.provenance.velo_version = options.other_build.velo_version;
-    baseline.provenance.velo_commit = options.other_build.velo_commit;
-    baseline.provenance.git_commit.reset();
-    baseline.provenance.git_dirty.reset();
-    baseline.environment = report.environment;
-    baseline.request = report.request;
-    baseline.scenarios = report.scenarios;
-    baseline.notes.assign(baseline_notes.begin(), baseline_notes.end());
+    other.provenance = report.provenance;
+    other.provenance.velo_version = options.other_build.velo_version;
+    other.provenance.velo_commit = options.other_build.velo_commit;
+    other.provenance.git_commit.reset();
+    other.provenance.git_dirty.reset();
+    other.environment = report.environment;
+    other.request = report.request;
+    other.scenarios = report.scenarios;
+    other.notes.assign(other_notes.begin(), other_notes.end());
     const std::string run_id = fmt::format("{:016x}", (std::uint64_t{std::random_device{}()} << 32) ^
                                                           std::random_device{}());
     report.pairing = report::Pairing{run_id, "head"};
-    baseline.pairing = report::Pairing{run_id, "base"};
+    other.pairing = report::Pairing{run_id, "base"};
   }
   for (auto& note : profile_files.notes()) report.notes.push_back(std::move(note));
   if (!request.isolate) {

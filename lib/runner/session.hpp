@@ -22,10 +22,10 @@ struct SessionOptions {
   // and profile_dir (folded files, runner/profile_files.hpp). With baseline_velo,
   // every fork of every case is measured twice, back to back, by that build's
   // worker and by this one's, which goes first alternating; its results form
-  // SessionResult::baseline. Needs isolate.
+  // SessionResult::other_build_report. Needs isolate.
   report::RunRequest request;
   // With request.baseline_velo: that build's version and commit (build_provenance),
-  // recorded as the baseline report's provenance.
+  // recorded as the other build report's provenance.
   report::Provenance other_build;
 };
 
@@ -40,7 +40,7 @@ struct SessionResult {
   int profiled_cases = 0;    // cases whose folded file was written to profile_dir
   std::vector<std::string> profile_errors;  // folded files that could not be written
   // With request.baseline_velo: the other build's report of the same run.
-  std::optional<report::Report> baseline;
+  std::optional<report::Report> other_build_report;
 };
 
 // Families are looked up in `registry` (in-process and for worker environments).
