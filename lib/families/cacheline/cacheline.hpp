@@ -20,23 +20,10 @@ Family make_cacheline_family();
 namespace cacheline {
 
 // false_sharing
-Implementation false_sharing_packed();
-Implementation false_sharing_padded();
-Implementation local_then_publish();
-Implementation mutex_same_line();
-Implementation mutex_separate_lines();
-// field_order
-Implementation fields_declared_order();
-Implementation fields_largest_first();
-Implementation fields_gnu_packed();
-// aos_soa
-Implementation aos();
-Implementation soa();
-Implementation aosoa();
-// hot_cold
-Implementation hot_cold_inline();
-Implementation cold_behind_pointer();
-Implementation cold_parallel_array();
+// One Implementation per variant, as variants.def lists them.
+#define VELO_VARIANT(file, function) Implementation function();
+#include "families/cacheline/variants.def"
+#undef VELO_VARIANT
 
 // Parameters several variants share.
 ParamSpec threads_param();

@@ -151,11 +151,9 @@ Family make_cacheline_family() {
   family.validate = cacheline::validate;
   family.describe_details = cacheline::describe_details;
   family.impls = {
-      cacheline::false_sharing_packed(), cacheline::false_sharing_padded(), cacheline::local_then_publish(),
-      cacheline::mutex_same_line(),      cacheline::mutex_separate_lines(),
-      cacheline::fields_declared_order(), cacheline::fields_largest_first(), cacheline::fields_gnu_packed(),
-      cacheline::aos(),                  cacheline::soa(),                  cacheline::aosoa(),
-      cacheline::hot_cold_inline(),      cacheline::cold_behind_pointer(), cacheline::cold_parallel_array(),
+#define VELO_VARIANT(file, function) cacheline::function(),
+#include "families/cacheline/variants.def"
+#undef VELO_VARIANT
   };
   return family;
 }

@@ -11,13 +11,10 @@ Family make_channel_family();
 
 namespace channel {
 // One Implementation per variant file.
-Implementation go_chan();
-Implementation mutex_deque();
-Implementation spsc_ring();
-Implementation mpmc_ring();
-Implementation boost_spsc();
-Implementation boost_mpmc();
-Implementation moodycamel();
+// One Implementation per variant, as variants.def lists them.
+#define VELO_VARIANT(file, function) Implementation function();
+#include "families/channel/variants.def"
+#undef VELO_VARIANT
 
 // Parameters the lock-free variants share.
 ParamSpec wait_param();

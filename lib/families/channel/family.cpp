@@ -79,8 +79,9 @@ Family make_channel_family() {
     return std::nullopt;
   };
   family.impls = {
-      channel::go_chan(),    channel::mutex_deque(), channel::spsc_ring(),  channel::mpmc_ring(),
-      channel::boost_spsc(), channel::boost_mpmc(),  channel::moodycamel(),
+#define VELO_VARIANT(file, function) channel::function(),
+#include "families/channel/variants.def"
+#undef VELO_VARIANT
   };
   return family;
 }

@@ -10,12 +10,10 @@ Family make_counters_family();
 
 namespace counters {
 // One Implementation per variant file.
-Implementation atomic_fetch_add();
-Implementation mutex();
-Implementation spinlock();
-Implementation sharded_packed();
-Implementation sharded_padded();
-Implementation thread_local_batch();
+// One Implementation per variant, as variants.def lists them.
+#define VELO_VARIANT(file, function) Implementation function();
+#include "families/counters/variants.def"
+#undef VELO_VARIANT
 }  // namespace counters
 
 }  // namespace velo

@@ -17,8 +17,9 @@ Family make_counters_family() {
        .unit = "ns", .min = 0, .max = 1'000'000},
   };
   family.impls = {
-      counters::atomic_fetch_add(), counters::mutex(),          counters::spinlock(),
-      counters::sharded_packed(),   counters::sharded_padded(), counters::thread_local_batch(),
+#define VELO_VARIANT(file, function) counters::function(),
+#include "families/counters/variants.def"
+#undef VELO_VARIANT
   };
   return family;
 }

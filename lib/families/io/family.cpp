@@ -32,9 +32,9 @@ Family make_io_family() {
     return io::unusable_directory(params.text("dir"));
   };
   family.impls = {
-      io::read_write(),  io::mmap_write(),      io::sendfile(),        io::splice(),
-      io::copy_file_range(), io::io_uring_rw(), io::io_uring_splice(), io::io_uring_send_zc(),
-      io::small_write(), io::small_writev(),    io::small_uring(),
+#define VELO_VARIANT(file, function) io::function(),
+#include "families/io/variants.def"
+#undef VELO_VARIANT
   };
   return family;
 }

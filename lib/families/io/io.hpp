@@ -11,18 +11,10 @@ Family make_io_family();
 
 namespace io {
 // Transfer methods: one op moves the whole source file along `path`.
-Implementation read_write();
-Implementation mmap_write();
-Implementation sendfile();
-Implementation splice();
-Implementation copy_file_range();
-Implementation io_uring_rw();
-Implementation io_uring_splice();
-Implementation io_uring_send_zc();
-// small_writes group: one op writes `records` small records to a `sink`.
-Implementation small_write();
-Implementation small_writev();
-Implementation small_uring();
+// One Implementation per variant, as variants.def lists them.
+#define VELO_VARIANT(file, function) Implementation function();
+#include "families/io/variants.def"
+#undef VELO_VARIANT
 }  // namespace io
 
 }  // namespace velo

@@ -46,8 +46,9 @@ Family make_pool_family() {
   family.headline = {"ns_per_op", "allocs_per_op", "bytes_per_op", "reused_pct"};
   family.validate = validate_pool;
   family.impls = {
-      pool::new_delete(), pool::tls_freelist(), pool::mutex_freelist(), pool::lockfree_stack(),
-      pool::sync_pool(),  pool::pmr_unsync(),   pool::pmr_sync(),       pool::pmr_monotonic(),
+#define VELO_VARIANT(file, function) pool::function(),
+#include "families/pool/variants.def"
+#undef VELO_VARIANT
   };
   // Known before any worker starts: one thread has no other thread to hand off to.
   for (Implementation& impl : family.impls) {

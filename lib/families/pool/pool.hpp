@@ -11,14 +11,10 @@ Family make_pool_family();
 
 namespace pool {
 // One Implementation per variant file.
-Implementation new_delete();
-Implementation tls_freelist();
-Implementation mutex_freelist();
-Implementation lockfree_stack();
-Implementation sync_pool();
-Implementation pmr_unsync();
-Implementation pmr_sync();
-Implementation pmr_monotonic();
+// One Implementation per variant, as variants.def lists them.
+#define VELO_VARIANT(file, function) Implementation function();
+#include "families/pool/variants.def"
+#undef VELO_VARIANT
 }  // namespace pool
 
 }  // namespace velo
