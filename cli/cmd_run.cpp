@@ -4,9 +4,11 @@
 #include <unistd.h>
 
 #include "cli/commands.hpp"
+#include "cli/plugin_option.hpp"
 #include "core/atomic_file.hpp"
 #include "core/pattern.hpp"
 #include "core/text.hpp"
+#include "plugin/plugin.hpp"
 #include "export/exporters.hpp"
 #include "runner/profile_request.hpp"
 #include "runner/session.hpp"
@@ -37,6 +39,7 @@ struct RunArgs {
   std::string profile_dir = "velo-profiles";
   std::string baseline_velo;  // --baseline-velo: measure with that build too, interleaved
   std::string baseline_out = "velo-baseline.json";
+  std::vector<std::string> plugins;  // --plugin, repeatable
 };
 
 ProfileOverrides profile_overrides(const RunArgs& args) {
@@ -90,6 +93,7 @@ int run(const RunArgs& args) {
     filter = std::move(*compiled);
   }
 
+  if (!load_plugin_options(args.plugins)) return exit_code::bad_input;
   auto scenarios = args.paths.empty() ? load_builtin_quick_suite(registry()) : load_scenarios(args.paths, registry());
   if (!scenarios.ok()) {
     print_error(scenarios.error().describe());
@@ -118,6 +122,7 @@ int run(const RunArgs& args) {
   options.isolate = !args.no_isolate;
   options.quiet = args.quiet;
   options.settings = {{"filter", args.filter}, {"param_overrides", args.params}};
+  if (auto plugins = plugin::loaded_identities(); !plugins.empty()) options.settings["plugins"] = plugins;
   if (args.repetitions) options.settings["repetitions"] = *args.repetitions;
   if (args.forks) options.settings["forks"] = *args.forks;
   if (args.pin_threads) options.settings["pin_threads"] = true;
@@ -224,6 +229,7 @@ void add_run_command(CLI::App& app, Context& context) {
   cmd->add_option("--color", args->color, "Colour the table")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
+  add_plugin_option(cmd, args->plugins);
   cmd->add_flag("-q,--quiet", args->quiet, "No progress on stderr");
   cmd->add_flag("--no-isolate", args->no_isolate,
                 "Run cases in this process (debugging; no timeouts, no per-case peak RSS)");

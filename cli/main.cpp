@@ -3,6 +3,8 @@
 
 #include "cli/commands.hpp"
 #include "core/build_info.hpp"
+#include "families/family.hpp"
+#include "plugin/plugin.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"velo: measure, compare and gate the performance questions systems programmers ask", "velo"};
@@ -12,6 +14,7 @@ int main(int argc, char** argv) {
              "Docs: README.md and docs/ in the velo source tree.");
 
   velo::cli::Context context;
+  velo::plugin::enable_scenario_plugins(velo::extensible_registry());  // [scenario] plugins = [...]
   velo::cli::add_run_command(app, context);
   velo::cli::add_list_command(app, context);
   velo::cli::add_check_command(app, context);

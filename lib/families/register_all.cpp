@@ -9,8 +9,10 @@
 
 namespace velo {
 
-const Registry& registry() {
-  static const Registry all = [] {
+const Registry& registry() { return extensible_registry(); }
+
+Registry& extensible_registry() {
+  static Registry all = [] {
     Registry r;
     r.add(make_counters_family());
     r.add(make_map_family());
