@@ -8,6 +8,13 @@
 // name, exactly the function pointers of its kind, and valid parameter declarations.
 #include <dlfcn.h>
 #include <link.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 
 #include <filesystem>
 #include <set>
@@ -122,6 +129,45 @@ Expected<LoadedImpl> read_impl(const velo_impl& raw, std::size_t index) {
   return impl;
 }
 
+// A plugin's static initialisers and entry point run when it is loaded. The parent
+// (check, list, run before measuring) loads plugins too, so it first loads each one
+// in a child process: a plugin that crashes or hangs while loading is refused with
+// the reason instead of taking velo down. Workers skip this: there a crash already
+// fails only the case.
+constexpr unsigned kProbeSeconds = 10;
+
+Status probe_in_child(const std::string& path) {
+  const pid_t pid = ::fork();
+  if (pid < 0) return {};  // cannot probe: the load below still reports what it can
+  if (pid == 0) {
+    ::alarm(kProbeSeconds);  // SIGALRM ends a plugin that hangs while loading
+    void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (handle) {
+      if (void* symbol = ::dlsym(handle, VELO_PLUGIN_ENTRY_SYMBOL)) {
+        (void)reinterpret_cast<velo_plugin_entry_fn>(symbol)();
+      }
+    }
+    ::_exit(0);  // no atexit handlers, no destructors of the parent's objects
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status)) {
+    if (WEXITSTATUS(status) == 0) return {};
+    // A sanitizer's SEGV handler, or the plugin calling exit().
+    return make_error(fmt::format("plugin {}: exited with status {} while loading (in its initialisers or {}())",
+                                  path, WEXITSTATUS(status), VELO_PLUGIN_ENTRY_SYMBOL));
+  }
+  const int signal = WTERMSIG(status);
+  if (signal == SIGALRM) {
+    return make_error(fmt::format("plugin {}: did not finish loading within {} s (its initialisers or {}() hang)",
+                                  path, kProbeSeconds, VELO_PLUGIN_ENTRY_SYMBOL));
+  }
+  const char* name = ::sigabbrev_np(signal);
+  return make_error(fmt::format("plugin {}: crashed while loading (SIG{}: {}) in its initialisers or {}()", path,
+                                name ? name : "?", ::strsignal(signal), VELO_PLUGIN_ENTRY_SYMBOL));
+}
+
 }  // namespace
 
 std::string family_of_kind(int kind) {
@@ -144,6 +190,9 @@ Expected<std::shared_ptr<const Loaded>> load(const std::string& path) {
   const std::filesystem::path absolute = std::filesystem::canonical(path, error);
   if (error) return refuse(fmt::format("cannot resolve the path: {}", error.message()));
 
+  if (!std::getenv("VELO_WORKER")) {
+    if (auto probed = probe_in_child(absolute.string()); !probed.ok()) return probed.error();
+  }
   auto plugin = std::make_shared<Loaded>();
   plugin->identity.path = absolute.string();
   plugin->identity.file_hash = content_hash(*bytes);

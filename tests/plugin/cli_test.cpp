@@ -129,7 +129,7 @@ TEST_CASE("a crashing plugin and a broken contract fail only their own cases", "
   const auto report = nlohmann::json::parse(slurp(scratch() / "broken.json"));
   const auto crash = case_named(report, "crash");
   CHECK(crash["status"] == "failed");
-  CHECK(contains(crash["reason"].get<std::string>(), "SIGSEGV"));
+  CHECK(contains(crash["reason"].get<std::string>(), "SEGV"));  // the signal, or a sanitizer's report of it
   const auto wrong = case_named(report, "wrong");
   CHECK(wrong["status"] == "failed");
   CHECK(contains(wrong["reason"].get<std::string>(), "checksum mismatch"));

@@ -241,3 +241,10 @@ TEST_CASE("a plugin case's details carry the plugin's identity") {
   CHECK(details["plugin"]["version"] == "1.0.0");
   CHECK(details["plugin"]["file_hash"].get<std::string>().rfind("fnv1a64:", 0) == 0);
 }
+
+TEST_CASE("a plugin that crashes while loading is refused, not fatal to velo") {
+  const std::string error = load_error("crash_on_load");
+  // A sanitizer build's SEGV handler turns the signal into an exit status.
+  CHECK((has(error, "crashed while loading (SIGSEGV") || has(error, "exited with status")));
+  CHECK(has(error, "while loading"));
+}
