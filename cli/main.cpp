@@ -3,7 +3,7 @@
 
 #include "cli/commands.hpp"
 #include "core/build_info.hpp"
-#include "families/family.hpp"
+#include "families/extensible_registry.hpp"
 #include "plugin/plugin.hpp"
 
 int main(int argc, char** argv) {

@@ -1,7 +1,7 @@
 #include "cli/plugin_option.hpp"
 
 #include "cli/commands.hpp"
-#include "families/family.hpp"
+#include "families/extensible_registry.hpp"
 #include "plugin/plugin.hpp"
 
 namespace velo::cli {

@@ -36,13 +36,6 @@ void Registry::add(Family family) {
   families_.push_back(std::move(family));
 }
 
-Family* Registry::find_mutable(std::string_view name) {
-  for (auto& family : families_) {
-    if (family.name == name) return &family;
-  }
-  return nullptr;
-}
-
 const Family* Registry::find(std::string_view name) const {
   for (const auto& family : families_) {
     if (family.name == name) return &family;

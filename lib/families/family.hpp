@@ -127,30 +127,14 @@ class Registry {
  public:
   void add(Family family);
   const Family* find(std::string_view name) const;
-  Family* find_mutable(std::string_view name);  // for adding plugin implementations
   const std::vector<Family>& families() const { return families_; }
-
-  // Loads the plugins a scenario names ([scenario] plugins, absolute paths) into
-  // this registry (lib/plugin/ sets it); unset, such a scenario is refused.
-  using PluginLoader = std::function<Status(const std::vector<std::string>& paths)>;
-  void set_plugin_loader(PluginLoader loader) { plugin_loader_ = std::move(loader); }
-  bool loads_plugins() const { return static_cast<bool>(plugin_loader_); }
-  Status load_plugins(const std::vector<std::string>& paths) const { return plugin_loader_(paths); }
-  // The plugin files (absolute paths) whose implementations this registry holds.
-  const std::vector<std::string>& plugin_files() const { return plugin_files_; }
-  void add_plugin_file(std::string path) { plugin_files_.push_back(std::move(path)); }
 
  private:
   std::vector<Family> families_;
-  PluginLoader plugin_loader_;
-  std::vector<std::string> plugin_files_;
 };
 
 // Every family velo ships, registered through one explicit list (register_all.cpp)
 // rather than static initialisers a linker could drop.
 const Registry& registry();
-// The same registry, for adding plugin implementations (lib/plugin/) at start-up,
-// before any case is expanded: references into it do not survive an addition.
-Registry& extensible_registry();
 
 }  // namespace velo

@@ -1,5 +1,6 @@
 // The one list of families velo ships. A new family adds its line here.
 #include "families/family.hpp"
+#include "families/extensible_registry.hpp"
 #include "families/channel/channel.hpp"
 #include "families/counters/counters.hpp"
 #include "families/map/map.hpp"

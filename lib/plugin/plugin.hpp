@@ -58,10 +58,12 @@ Status register_into(const std::shared_ptr<const Loaded>& plugin, Registry& regi
 
 // load + register_into for each path, in order; the first error stops.
 // Loading the same file twice (by absolute path) is a no-op the second time.
+// Registering replaces the registry's contents: references into it taken before
+// do not survive.
 Status load_all(const std::vector<std::string>& paths, Registry& registry);
 
-// Lets scenarios load plugins into `registry` ([scenario] plugins), through
-// Registry::set_plugin_loader.
+// Lets scenarios checked against `registry` load plugins into it ([scenario]
+// plugins, through scenario/plugin_hook.hpp).
 void enable_scenario_plugins(Registry& registry);
 
 // Every plugin registered so far, in load order, as the report records them

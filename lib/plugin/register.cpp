@@ -2,12 +2,15 @@
 // entry points the CLI and the worker use.
 #include <algorithm>
 #include <cstdlib>
+#include <iterator>
 #include <mutex>
 #include <set>
 
 #include <fmt/format.h>
 
+#include "families/extensible_registry.hpp"
 #include "plugin/loaded.hpp"
+#include "scenario/plugin_hook.hpp"
 
 namespace velo::plugin {
 
@@ -21,6 +24,17 @@ Implementation implementation_of(const std::shared_ptr<const Loaded>& plugin, co
     case VELO_KIND_COUNTER: return counter_implementation(plugin, impl);
     default: return function_implementation(plugin, impl);
   }
+}
+
+std::set<std::pair<const Registry*, std::string>>& registered() {
+  static std::set<std::pair<const Registry*, std::string>> pairs;
+  return pairs;
+}
+
+// The registries scenarios may load plugins into (enable_scenario_plugins).
+std::set<const Registry*>& loading_registries() {
+  static std::set<const Registry*> registries;
+  return registries;
 }
 
 std::vector<Identity>& identities() {
@@ -38,8 +52,14 @@ nlohmann::json loaded_identities() {
 
 Status register_into(const std::shared_ptr<const Loaded>& plugin, Registry& registry) {
   const Identity& id = plugin->identity;
-  const auto& files = registry.plugin_files();
-  if (std::find(files.begin(), files.end(), id.path) != files.end()) return {};  // named twice
+  // Named twice (by --plugin and a scenario, or by two scenarios): registered once.
+  // The record is checked against the registry's contents, so a new registry that
+  // happens to reuse an old one's address is not mistaken for it.
+  const LoadedImpl& first = plugin->impls.front();
+  const Family* first_family = registry.find(first.family);
+  if (registered().count({&registry, id.path}) && first_family && first_family->find_impl(first.raw->name)) {
+    return {};
+  }
   // Checked in full before anything is added: a refused plugin leaves no trace.
   for (const LoadedImpl& impl : plugin->impls) {
     const Family* family = registry.find(impl.family);
@@ -59,11 +79,21 @@ Status register_into(const std::shared_ptr<const Loaded>& plugin, Registry& regi
       }
     }
   }
+  // Registry offers no way to change a family in place: build the new contents and
+  // replace the old (start-up only; see families/extensible_registry.hpp).
+  std::vector<Family> families = registry.families();
   for (const LoadedImpl& impl : plugin->impls) {
-    if (!registry.find(impl.family)) registry.add(make_function_family());
-    registry.find_mutable(impl.family)->impls.push_back(implementation_of(plugin, impl));
+    auto family = std::find_if(families.begin(), families.end(), [&](const Family& f) { return f.name == impl.family; });
+    if (family == families.end()) {
+      families.push_back(make_function_family());
+      family = std::prev(families.end());
+    }
+    family->impls.push_back(implementation_of(plugin, impl));
   }
-  registry.add_plugin_file(id.path);
+  Registry updated;
+  for (Family& family : families) updated.add(std::move(family));
+  registry = std::move(updated);
+  registered().insert({&registry, id.path});
   identities().push_back(id);
   return {};
 }
@@ -78,7 +108,12 @@ Status load_all(const std::vector<std::string>& paths, Registry& registry) {
 }
 
 void enable_scenario_plugins(Registry& registry) {
-  registry.set_plugin_loader([&registry](const std::vector<std::string>& paths) { return load_all(paths, registry); });
+  loading_registries().insert(&registry);
+  set_scenario_plugin_loader([](const Registry& target, const std::vector<std::string>& paths) -> Status {
+    if (!loading_registries().count(&target)) return make_error("plugins cannot be loaded here");
+    // The registry was handed over writable in enable_scenario_plugins.
+    return load_all(paths, const_cast<Registry&>(target));
+  });
 }
 
 Status load_for_worker() {

@@ -21,6 +21,7 @@
 #include "core/text.hpp"
 #include "scenario/expand.hpp"
 #include "scenario/gate_table.hpp"
+#include "scenario/plugin_hook.hpp"
 #include "scenario/toml_util.hpp"
 
 namespace velo {
@@ -55,7 +56,7 @@ class Parser {
                                                     bool zero_allowed) const;
 
   Status read_scenario_table(const toml::table& root, Scenario& out) const;
-  Status read_plugins(const toml::table& table, Scenario& out) const;
+  Status read_plugins(const toml::table& table) const;
   Status read_run_table(const toml::table& root, Scenario& out) const;
   Status read_params(const toml::table& table, std::string_view table_name,
                      std::vector<std::pair<std::string, std::vector<ParamValue>>>& out,
@@ -168,7 +169,7 @@ Status Parser::read_scenario_table(const toml::table& root, Scenario& out) const
   }
   if (auto s = check_keys(*table, "[scenario]", {"name", "family", "description", "plugins"}); !s) return s;
   // First: a plugin may bring the family or the implementations named below.
-  if (auto s = read_plugins(*table, out); !s) return s;
+  if (auto s = read_plugins(*table); !s) return s;
 
   auto name = optional_string(*table, "name", "[scenario]");
   if (!name) return name.error();
@@ -206,7 +207,12 @@ Status Parser::read_scenario_table(const toml::table& root, Scenario& out) const
 
 // [scenario] plugins = ["build/libq.so"]: paths relative to the scenario file,
 // loaded into the registry (lib/plugin/) before the variants are checked.
-Status Parser::read_plugins(const toml::table& table, Scenario& out) const {
+ScenarioPluginLoader& plugin_loader() {
+  static ScenarioPluginLoader loader;
+  return loader;
+}
+
+Status Parser::read_plugins(const toml::table& table) const {
   const toml::node* node = table.get("plugins");
   if (!node) return {};
   const auto* list = node->as_array();
@@ -218,14 +224,12 @@ Status Parser::read_plugins(const toml::table& table, Scenario& out) const {
       return error_at(element.source(), fmt::format("'plugins' in [scenario] must list paths (non-empty strings), "
                                                     "got {}", type_name(element)));
     }
-    if (!registry_.loads_plugins()) {
-      return error_at(element.source(), "this command does not load plugins");
-    }
     const std::string resolved = (base / text->get()).lexically_normal().string();
-    if (auto loaded = registry_.load_plugins({resolved}); !loaded.ok()) {
+    const ScenarioPluginLoader& loader = plugin_loader();
+    if (!loader) return error_at(element.source(), "this command does not load plugins");
+    if (auto loaded = loader(registry_, {resolved}); !loaded.ok()) {
       return error_at(element.source(), loaded.error().message);
     }
-    out.plugins.push_back(resolved);
   }
   return {};
 }
@@ -488,6 +492,8 @@ Expected<Scenario> Parser::parse(std::string_view text) {
 }
 
 }  // namespace
+
+void set_scenario_plugin_loader(ScenarioPluginLoader loader) { plugin_loader() = std::move(loader); }
 
 Expected<Scenario> parse_scenario(std::string_view text, const std::string& path, const Registry& registry) {
   return Parser(path, registry).parse(text);

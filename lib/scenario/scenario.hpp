@@ -48,7 +48,6 @@ struct Scenario {
   std::string path;      // as given, or "<builtin>/quick/counters.toml"
   std::string content;   // the file's bytes (its content_hash() goes into reports)
   std::string name, family, description;
-  std::vector<std::string> plugins;  // [scenario] plugins, resolved against the file's directory
   std::optional<int> repetitions, forks;                        // [run], unset = default
   std::optional<double> min_time_s, warmup_s, timeout_s;
   std::optional<bool> pin_threads;

@@ -99,8 +99,14 @@ TEST_CASE("a valid plugin registers every implementation under its family") {
 
 TEST_CASE("an implementation name a family already has is refused, and nothing is added") {
   Registry registry = plugintest::fresh_registry();
-  Family* counters = registry.find_mutable("counters");
-  counters->impls.push_back({.name = "atomic_counter", .doc = "a built-in of that name"});
+  {
+    std::vector<Family> families = registry.families();
+    for (Family& family : families) {
+      if (family.name == "counters") family.impls.push_back({.name = "atomic_counter", .doc = "a built-in's name"});
+    }
+    registry = Registry();
+    for (Family& family : families) registry.add(std::move(family));
+  }
   const std::size_t channels = registry.find("channel")->impls.size();
   auto loaded = plugin::load(plugin_path("good"));
   REQUIRE(loaded.ok());
@@ -159,8 +165,8 @@ TEST_CASE("scenarios name plugins relative to their file and validate plugin par
   auto ok = scenario("[[variant]]\nname = \"a\"\nimpl = \"sum\"\nparams = { step = 3, flavour = \"fancy\" }\n");
   INFO((ok.ok() ? std::string() : ok.error().describe()));
   REQUIRE(ok.ok());
-  REQUIRE(ok->plugins.size() == 1);
-  CHECK(ok->plugins[0] == (dir / "libgood.so").string());
+  REQUIRE(registry.find("function") != nullptr);
+  CHECK(registry.find("function")->find_impl("sum"));
 
   auto typo = scenario("[[variant]]\nname = \"a\"\nimpl = \"summ\"\n");
   REQUIRE_FALSE(typo.ok());
