@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <filesystem>
+
 #include "cli/commands.hpp"
 #include "cli/plugin_option.hpp"
 #include "core/atomic_file.hpp"
@@ -40,6 +42,7 @@ struct RunArgs {
   std::string baseline_velo;  // --baseline-velo: measure with that build too, interleaved
   std::string baseline_out = "velo-baseline.json";
   std::vector<std::string> plugins;  // --plugin, repeatable
+  std::vector<std::string> baseline_plugins;  // --baseline-plugin: the base build of each --plugin
 };
 
 ProfileOverrides profile_overrides(const RunArgs& args) {
@@ -140,7 +143,33 @@ int run(const RunArgs& args) {
     options.settings["profile"] = {{"dir", args.profile_dir}, {"scenarios", std::move(profiled)}};
   }
   std::optional<report::Provenance> baseline_build;
-  if (!args.baseline_velo.empty()) {
+  if (!args.baseline_plugins.empty()) {
+    // This velo measures both builds of the plugins, fork by fork (lib/plugin/plugin.hpp).
+    const char* conflict = !args.baseline_velo.empty() ? "--baseline-velo"
+                           : args.no_isolate           ? "--no-isolate"
+                           : !options.profiles.empty() ? "profiling"
+                                                       : nullptr;
+    if (conflict) {
+      print_error(fmt::format("--baseline-plugin cannot be combined with {}", conflict));
+      return exit_code::bad_input;
+    }
+    auto substitutes = plugin::substitute_settings(args.plugins, args.baseline_plugins);
+    if (!substitutes.ok()) {
+      print_error(substitutes.error().describe());
+      return exit_code::bad_input;
+    }
+    const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+    auto build = build_provenance(self);
+    if (!build.ok()) {
+      print_error(build.error().describe());
+      return exit_code::bad_input;
+    }
+    baseline_build = *build;
+    options.baseline_executable = self;
+    options.baseline_settings = *substitutes;
+    options.settings["baseline_plugins"] = args.baseline_plugins;
+  }
+  if (!args.baseline_velo.empty() && !baseline_build) {
     // Both builds' workers are needed, and profiling both sides into one directory
     // would mix their stacks: profile in a separate pass.
     const char* conflict = args.no_isolate ? "--no-isolate" : !options.profiles.empty() ? "profiling" : nullptr;
@@ -230,6 +259,9 @@ void add_run_command(CLI::App& app, Context& context) {
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
   add_plugin_option(cmd, args->plugins);
+  cmd->add_option("--baseline-plugin", args->baseline_plugins,
+                  "The base build of each --plugin (repeatable, same order): every fork is measured with both "
+                  "builds, back to back; the base build's report goes to --baseline-out");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress on stderr");
   cmd->add_flag("--no-isolate", args->no_isolate,
                 "Run cases in this process (debugging; no timeouts, no per-case peak RSS)");

@@ -71,7 +71,19 @@ void enable_scenario_plugins(Registry& registry);
 nlohmann::json loaded_identities();
 
 // In a worker process: loads the plugin named by kWorkerPluginVariable, if any,
-// into velo's registry. Returns the error to report, or nothing.
-Status load_for_worker();
+// into velo's registry; or, when the request's settings map that path to another
+// build (settings["plugin_substitutes"], set for the baseline side of
+// --baseline-plugin), that build. Returns the error to report, or nothing.
+Status load_for_worker(const nlohmann::json& settings);
+
+// --baseline-plugin: `base` may stand in for `head` when it is a plugin with the
+// same implementations (kind and name); the error says what differs. Both are
+// loaded (not registered).
+Status check_substitute(const std::string& head, const std::string& base);
+
+// The settings for the baseline side: {"plugin_substitutes": {HEAD: BASE, ...}},
+// absolute paths.
+Expected<nlohmann::json> substitute_settings(const std::vector<std::string>& heads,
+                                             const std::vector<std::string>& bases);
 
 }  // namespace velo::plugin

@@ -2,6 +2,7 @@
 // entry points the CLI and the worker use.
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <iterator>
 #include <mutex>
 #include <set>
@@ -116,10 +117,57 @@ void enable_scenario_plugins(Registry& registry) {
   });
 }
 
-Status load_for_worker() {
-  const char* path = std::getenv(kWorkerPluginVariable);
-  if (!path || !*path) return {};
+Status load_for_worker(const nlohmann::json& settings) {
+  const char* variable = std::getenv(kWorkerPluginVariable);
+  if (!variable || !*variable) return {};
+  std::string path = variable;
+  if (settings.is_object() && settings.contains("plugin_substitutes")) {
+    const nlohmann::json& substitutes = settings["plugin_substitutes"];
+    if (substitutes.is_object() && substitutes.contains(path) && substitutes[path].is_string()) {
+      path = substitutes[path].get<std::string>();
+    }
+  }
+  // Registered under the head's path would be wrong for the report: the base
+  // build's identity is what its details record.
   return load_all({path}, extensible_registry());
+}
+
+Status check_substitute(const std::string& head, const std::string& base) {
+  auto head_plugin = load(head);
+  if (!head_plugin.ok()) return head_plugin.error();
+  auto base_plugin = load(base);
+  if (!base_plugin.ok()) return base_plugin.error();
+  auto names = [](const Loaded& plugin) {
+    std::set<std::string> out;
+    for (const LoadedImpl& impl : plugin.impls) out.insert(impl.family + "/" + impl.raw->name);
+    return out;
+  };
+  const auto head_names = names(**head_plugin);
+  const auto base_names = names(**base_plugin);
+  for (const auto& name : head_names) {
+    if (!base_names.count(name)) {
+      return make_error(fmt::format("--baseline-plugin {}: has no implementation {}, which {} has", base, name, head));
+    }
+  }
+  return {};
+}
+
+Expected<nlohmann::json> substitute_settings(const std::vector<std::string>& heads,
+                                             const std::vector<std::string>& bases) {
+  if (heads.size() != bases.size()) {
+    return make_error(fmt::format("--baseline-plugin is given {} times but --plugin {} times: each --plugin needs "
+                                  "the base build it is measured against, in the same order",
+                                  bases.size(), heads.size()));
+  }
+  nlohmann::json substitutes = nlohmann::json::object();
+  for (std::size_t i = 0; i < heads.size(); ++i) {
+    if (auto status = check_substitute(heads[i], bases[i]); !status.ok()) return status.error();
+    std::error_code error;
+    const std::string head = std::filesystem::canonical(heads[i], error).string();
+    const std::string base = std::filesystem::canonical(bases[i], error).string();
+    substitutes[head] = base;
+  }
+  return nlohmann::json{{"plugin_substitutes", substitutes}};
 }
 
 }  // namespace velo::plugin

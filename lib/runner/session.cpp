@@ -141,6 +141,7 @@ SessionResult run_session(const std::vector<Case>& cases, std::vector<report::Sc
   const bool paired = !options.baseline_executable.empty();
   WorkerOptions baseline_worker = worker;
   baseline_worker.executable = options.baseline_executable;
+  baseline_worker.settings.merge_patch(options.baseline_settings);
 
   std::set<std::string> notes, baseline_notes;
   ProfileFiles profile_files(options.profile_dir);

@@ -26,6 +26,9 @@ struct SessionOptions {
   // measured twice, back to back, by that build's worker and by this one's, which
   // goes first alternating; its results form SessionResult::baseline. Needs isolate.
   std::string baseline_executable;
+  // Merged into the baseline side's worker settings only (e.g. the plugin builds
+  // --baseline-plugin substitutes, lib/plugin/plugin.hpp).
+  nlohmann::json baseline_settings = nlohmann::json::object();
 };
 
 struct SessionResult {

@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "families/family.hpp"
+#include "plugin/plugin.hpp"
 #include "runner/child_process.hpp"
 #include "runner/measure.hpp"
 #include "runner/profile_request.hpp"
@@ -221,6 +222,11 @@ int worker_main() {
     return 2;
   }
   settings_storage() = parsed->settings;
+  // The plugin of this case's implementation (or its baseline build), before the case is built.
+  if (auto loaded = plugin::load_for_worker(parsed->settings); !loaded.ok()) {
+    std::fprintf(stderr, "velo worker: %s\n", loaded.error().describe().c_str());
+    return 2;
+  }
   std::optional<profiler::Options> profile;
   if (parsed->settings.contains(kCaseProfileKey)) {
     auto request_profile = profile_request_from_json(parsed->settings[kCaseProfileKey]);

@@ -172,3 +172,32 @@ TEST_CASE("--profile names the plugin's own functions in the stacks", "[plugin][
   CHECK(named);
 #endif
 }
+
+TEST_CASE("--baseline-plugin measures a base build of the plugin fork by fork", "[plugin]") {
+  fs::copy_file(plugin_path("good"), scratch() / "libgood-base.so", fs::copy_options::overwrite_existing);
+  fs::copy_file(plugin_path("good"), scratch() / "libgood-head.so", fs::copy_options::overwrite_existing);
+  {
+    std::ofstream out(scratch() / "paired.toml");
+    out << "[scenario]\nname = \"paired\"\nfamily = \"counters\"\n"
+        << "[run]\nrepetitions = 2\nmin_time = \"2ms\"\nwarmup = \"1ms\"\n"
+        << "[params]\nincrements = 10\n[[variant]]\nname = \"mine\"\nimpl = \"atomic_counter\"\n";
+  }
+  auto run = velo({"run", "paired.toml", "-q", "--forks", "2", "--plugin", "libgood-head.so", "--baseline-plugin",
+                   "libgood-base.so", "-o", "paired-head.json", "--baseline-out", "paired-base.json"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const auto head = nlohmann::json::parse(slurp(scratch() / "paired-head.json"));
+  const auto base = nlohmann::json::parse(slurp(scratch() / "paired-base.json"));
+  CHECK(contains(case_named(head, "mine")["details"]["plugin"]["path"].get<std::string>(), "libgood-head.so"));
+  CHECK(contains(case_named(base, "mine")["details"]["plugin"]["path"].get<std::string>(), "libgood-base.so"));
+  CHECK(case_named(base, "mine")["status"] == "ok");
+  CHECK(base["pairing"]["run_id"] == head["pairing"]["run_id"]);
+
+  auto mismatch = velo({"run", "paired.toml", "-q", "--plugin", "libgood-head.so", "--baseline-plugin",
+                        plugin_path("broken"), "-o", "never.json"});
+  CHECK(mismatch.exit_code == 2);
+  CHECK(contains(mismatch.err, "has no implementation"));
+  auto unpaired = velo({"run", "paired.toml", "-q", "--baseline-plugin", "libgood-base.so", "-o", "never.json"});
+  CHECK(unpaired.exit_code == 2);
+  CHECK(contains(unpaired.err, "--baseline-plugin is given 1 times but --plugin 0 times"));
+}
