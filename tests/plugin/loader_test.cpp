@@ -170,7 +170,7 @@ TEST_CASE("scenarios name plugins relative to their file and validate plugin par
 
   auto typo = scenario("[[variant]]\nname = \"a\"\nimpl = \"summ\"\n");
   REQUIRE_FALSE(typo.ok());
-  CHECK(has(typo.error().describe(), "s.toml:6:"));
+  CHECK(has(typo.error().describe(), "s.toml:7:"));
   CHECK(has(typo.error().message, "did you mean 'sum'?"));
 
   auto range = scenario("[[variant]]\nname = \"a\"\nimpl = \"sum\"\nparams = { step = 5000 }\n");
