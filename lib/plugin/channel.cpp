@@ -116,7 +116,9 @@ class PluginChannel {
       if (still < kStallPolls) continue;
       still = 0;
       const M stop = M::filled(channel::stamp_of(channel::kStopProducer, 0));
+      lock.unlock();  // the destructor must not wait for a send into a broken channel
       for (int i = 0; i < waiting; ++i) ops_.send(handle_, watchdog_sender_, stop.bytes.data());
+      lock.lock();
     }
   }
 
