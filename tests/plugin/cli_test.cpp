@@ -18,7 +18,7 @@ fs::path scratch() {
   return dir;
 }
 
-Outcome velo(const std::vector<std::string>& args) {
+Outcome run_cli(const std::vector<std::string>& args) {
   return run_velo(args, {.scratch = scratch(), .chdir_to_scratch = true, .no_color = true});
 }
 
@@ -45,12 +45,12 @@ nlohmann::json case_named(const nlohmann::json& report, const std::string& varia
 }  // namespace
 
 TEST_CASE("velo list --plugin shows plugin implementations under their families", "[plugin]") {
-  auto all = velo({"list", "--plugin", plugin_path("good")});
+  auto all = run_cli({"list", "--plugin", plugin_path("good")});
   INFO(all.err);
   REQUIRE(all.exit_code == 0);
   CHECK(contains(all.out, "locked_queue"));
   CHECK(contains(all.out, "function"));
-  auto function = velo({"list", "function", "--plugin", plugin_path("good")});
+  auto function = run_cli({"list", "function", "--plugin", plugin_path("good")});
   REQUIRE(function.exit_code == 0);
   CHECK(contains(function.out, "sum"));
   CHECK(contains(function.out, "plugin testgood 1.0.0"));
@@ -59,18 +59,18 @@ TEST_CASE("velo list --plugin shows plugin implementations under their families"
 }
 
 TEST_CASE("a bad plugin is exit 2 naming the file and what is wrong", "[plugin]") {
-  auto abi = velo({"list", "--plugin", plugin_path("abi_mismatch")});
+  auto abi = run_cli({"list", "--plugin", plugin_path("abi_mismatch")});
   CHECK(abi.exit_code == 2);
   CHECK(contains(abi.err, "velo: error: plugin "));
   CHECK(contains(abi.err, "ABI version 999"));
   CHECK(contains(abi.err, "ABI version 1"));
-  auto missing = velo({"run", "--plugin", plugin_path("missing_function"), "-o", "never.json"});
+  auto missing = run_cli({"run", "--plugin", plugin_path("missing_function"), "-o", "never.json"});
   CHECK(missing.exit_code == 2);
   CHECK(contains(missing.err, "missing function try_recv"));
   CHECK_FALSE(fs::exists(scratch() / "never.json"));
   const fs::path scenario = write_scenario("abi.toml", "abi_mismatch", "counters",
                                            "[[variant]]\nname = \"a\"\nimpl = \"atomic_fetch_add\"\n");
-  auto check = velo({"check", scenario.string()});
+  auto check = run_cli({"check", scenario.string()});
   CHECK(check.exit_code == 2);
   CHECK(contains(check.err, "abi.toml:4:"));
   CHECK(contains(check.err, "ABI version 999"));
@@ -80,12 +80,12 @@ TEST_CASE("velo check validates plugin implementation names with a did-you-mean"
   const fs::path good = write_scenario("good-check.toml", "good", "counters",
                                        "[[variant]]\nname = \"builtin\"\nimpl = \"atomic_fetch_add\"\n"
                                        "[[variant]]\nname = \"mine\"\nimpl = \"atomic_counter\"\n");
-  auto ok = velo({"check", good.string()});
+  auto ok = run_cli({"check", good.string()});
   INFO(ok.err);
   CHECK(ok.exit_code == 0);
   const fs::path typo = write_scenario("typo.toml", "good", "counters",
                                        "[[variant]]\nname = \"mine\"\nimpl = \"atomic_countr\"\n");
-  auto bad = velo({"check", typo.string()});
+  auto bad = run_cli({"check", typo.string()});
   CHECK(bad.exit_code == 2);
   CHECK(contains(bad.err, "typo.toml:"));
   CHECK(contains(bad.err, "did you mean 'atomic_counter'?"));
@@ -96,7 +96,7 @@ TEST_CASE("velo run measures plugin variants beside built-ins and records the pl
                                            "[[variant]]\nname = \"builtin\"\nimpl = \"atomic_fetch_add\"\n"
                                            "[[variant]]\nname = \"mine\"\nimpl = \"atomic_counter\"\n",
                                            "threads = 2\nincrements = 10\n");
-  auto run = velo({"run", scenario.string(), "-q", "-o", "mixed.json"});
+  auto run = run_cli({"run", scenario.string(), "-q", "-o", "mixed.json"});
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
   CHECK(contains(run.out, "mine"));
@@ -122,7 +122,7 @@ TEST_CASE("a crashing plugin and a broken contract fail only their own cases", "
                                         "params = { drop_every = 2 }\n");
   const fs::path pools = write_scenario("pools.toml", "broken", "pool",
                                         "[[variant]]\nname = \"null\"\nimpl = \"null_pool\"\n");
-  auto run = velo({"run", functions.string(), queues.string(), lossy.string(), pools.string(), "-q", "-o",
+  auto run = run_cli({"run", functions.string(), queues.string(), lossy.string(), pools.string(), "-q", "-o",
                    "broken.json"});
   INFO(run.err);
   CHECK(run.exit_code == 1);
@@ -148,7 +148,7 @@ TEST_CASE("--profile names the plugin's own functions in the stacks", "[plugin][
   const fs::path scenario = write_scenario("profiled.toml", "good", "counters",
                                            "[[variant]]\nname = \"mine\"\nimpl = \"atomic_counter\"\n",
                                            "threads = 2\nincrements = 100\n");
-  auto run = velo({"run", scenario.string(), "-q", "-o", "profiled.json", "--repetitions", "1", "--min-time",
+  auto run = run_cli({"run", scenario.string(), "-q", "-o", "profiled.json", "--repetitions", "1", "--min-time",
                    "300ms", "--profile", "--profile-hz", "499", "--profile-dir", "plugin-profiles"});
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
@@ -182,7 +182,7 @@ TEST_CASE("--baseline-plugin measures a base build of the plugin fork by fork", 
         << "[run]\nrepetitions = 2\nmin_time = \"2ms\"\nwarmup = \"1ms\"\n"
         << "[params]\nincrements = 10\n[[variant]]\nname = \"mine\"\nimpl = \"atomic_counter\"\n";
   }
-  auto run = velo({"run", "paired.toml", "-q", "--forks", "2", "--plugin", "libgood-head.so", "--baseline-plugin",
+  auto run = run_cli({"run", "paired.toml", "-q", "--forks", "2", "--plugin", "libgood-head.so", "--baseline-plugin",
                    "libgood-base.so", "-o", "paired-head.json", "--baseline-out", "paired-base.json"});
   INFO(run.err);
   REQUIRE(run.exit_code == 0);
@@ -193,11 +193,11 @@ TEST_CASE("--baseline-plugin measures a base build of the plugin fork by fork", 
   CHECK(case_named(base, "mine")["status"] == "ok");
   CHECK(base["pairing"]["run_id"] == head["pairing"]["run_id"]);
 
-  auto mismatch = velo({"run", "paired.toml", "-q", "--plugin", "libgood-head.so", "--baseline-plugin",
+  auto mismatch = run_cli({"run", "paired.toml", "-q", "--plugin", "libgood-head.so", "--baseline-plugin",
                         plugin_path("broken"), "-o", "never.json"});
   CHECK(mismatch.exit_code == 2);
   CHECK(contains(mismatch.err, "has no implementation"));
-  auto unpaired = velo({"run", "paired.toml", "-q", "--baseline-plugin", "libgood-base.so", "-o", "never.json"});
+  auto unpaired = run_cli({"run", "paired.toml", "-q", "--baseline-plugin", "libgood-base.so", "-o", "never.json"});
   CHECK(unpaired.exit_code == 2);
   CHECK(contains(unpaired.err, "--baseline-plugin is given 1 times but --plugin 0 times"));
 }
