@@ -28,9 +28,6 @@ class Loaded {
   std::vector<LoadedImpl> impls;
 };
 
-// The family a kind is registered in ("channel", "pool", "map", "counters",
-// "function"); empty for an unknown kind.
-std::string family_of_kind(int kind);
 
 // A case's Params as the C ABI's velo_params. Owns every string it points to.
 class ParamBlock {
@@ -93,6 +90,15 @@ Made build_with(const LoadedImpl& impl, const Identity& identity, const Params& 
 // The common fields of an Implementation for a plugin one: name, doc, params and
 // the worker environment that makes the worker load this plugin.
 Implementation implementation_base(const Loaded& plugin, const LoadedImpl& impl);
+
+// One plugin kind (kinds.cpp has the list).
+struct Kind {
+  int id;              // velo_kind
+  const char* name;    // "channel", "counter", ...
+  const char* family;  // the family its implementations join ("counters" for counter)
+  Implementation (*implementation)(const std::shared_ptr<const Loaded>& plugin, const LoadedImpl& impl);
+};
+const Kind* kind_of(int id);  // nullptr for an unknown kind
 
 // One per kind (channel.cpp, pool.cpp, map.cpp, counter.cpp, function.cpp).
 Implementation channel_implementation(const std::shared_ptr<const Loaded>& plugin, const LoadedImpl& impl);

@@ -32,14 +32,8 @@ namespace velo::plugin {
 namespace {
 
 std::string kind_name(int kind) {
-  switch (kind) {
-    case VELO_KIND_CHANNEL: return "channel";
-    case VELO_KIND_POOL: return "pool";
-    case VELO_KIND_MAP: return "map";
-    case VELO_KIND_COUNTER: return "counter";
-    case VELO_KIND_FUNCTION: return "function";
-    default: return fmt::format("unknown kind {}", kind);
-  }
+  if (const Kind* known = kind_of(kind)) return known->name;
+  return fmt::format("unknown kind {}", kind);
 }
 
 // The function pointers velo calls for `impl`'s kind; the first one missing.
@@ -102,10 +96,11 @@ Expected<LoadedImpl> read_impl(const velo_impl& raw, std::size_t index) {
   auto fail = [&](std::string what) { return make_error(fmt::format("implementation '{}': {}", *name, what)); };
   LoadedImpl impl;
   impl.raw = &raw;
-  impl.family = family_of_kind(raw.kind);
-  if (impl.family.empty()) {
+  const Kind* kind = kind_of(raw.kind);
+  if (!kind) {
     return fail(fmt::format("unknown kind {} (expected VELO_KIND_CHANNEL, POOL, MAP, COUNTER or FUNCTION)", raw.kind));
   }
+  impl.family = kind->family;
   auto doc = bounded_string(raw.doc, kMaxDocBytes);
   if (!doc || doc->find_first_of("\n\r") != std::string::npos) return fail("needs a one-line doc");
   const void* ops[] = {raw.channel, raw.pool, raw.map, raw.counter, raw.function};
@@ -169,17 +164,6 @@ Status probe_in_child(const std::string& path) {
 }
 
 }  // namespace
-
-std::string family_of_kind(int kind) {
-  switch (kind) {
-    case VELO_KIND_CHANNEL: return "channel";
-    case VELO_KIND_POOL: return "pool";
-    case VELO_KIND_MAP: return "map";
-    case VELO_KIND_COUNTER: return "counters";
-    case VELO_KIND_FUNCTION: return "function";
-    default: return "";
-  }
-}
 
 Expected<std::shared_ptr<const Loaded>> load(const std::string& path) {
   auto refuse = [&](std::string what) { return make_error(fmt::format("plugin {}: {}", path, what)); };

@@ -17,16 +17,6 @@ namespace velo::plugin {
 
 namespace {
 
-Implementation implementation_of(const std::shared_ptr<const Loaded>& plugin, const LoadedImpl& impl) {
-  switch (impl.raw->kind) {
-    case VELO_KIND_CHANNEL: return channel_implementation(plugin, impl);
-    case VELO_KIND_POOL: return pool_implementation(plugin, impl);
-    case VELO_KIND_MAP: return map_implementation(plugin, impl);
-    case VELO_KIND_COUNTER: return counter_implementation(plugin, impl);
-    default: return function_implementation(plugin, impl);
-  }
-}
-
 std::set<std::pair<const Registry*, std::string>>& registered() {
   static std::set<std::pair<const Registry*, std::string>> pairs;
   return pairs;
@@ -89,7 +79,7 @@ Status register_into(const std::shared_ptr<const Loaded>& plugin, Registry& regi
       families.push_back(make_function_family());
       family = std::prev(families.end());
     }
-    family->impls.push_back(implementation_of(plugin, impl));
+    family->impls.push_back(kind_of(impl.raw->kind)->implementation(plugin, impl));
   }
   Registry updated;
   for (Family& family : families) updated.add(std::move(family));
