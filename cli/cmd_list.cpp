@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "cli/commands.hpp"
+#include "cli/plugin_option.hpp"
 #include "core/text.hpp"
 #include "families/family.hpp"
 
@@ -63,7 +64,13 @@ void add_list_command(CLI::App& app, Context& context) {
   CLI::App* list = app.add_subcommand("list", "List workload families, variants and parameters");
   auto name = std::make_shared<std::string>();
   list->add_option("family", *name, "Show one family in full");
-  list->callback([&context, name] {
+  auto plugins = std::make_shared<std::vector<std::string>>();
+  add_plugin_option(list, *plugins);
+  list->callback([&context, name, plugins] {
+    if (!load_plugin_options(*plugins)) {
+      context.exit_code = exit_code::bad_input;
+      return;
+    }
     if (name->empty()) {
       for (const auto& family : registry().families()) print_family(family, false);
       fmt::print("\n'velo list FAMILY' shows parameters, defaults, units and host support.\n");

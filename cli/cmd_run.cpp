@@ -4,6 +4,7 @@
 
 #include "app/run.hpp"
 #include "cli/commands.hpp"
+#include "cli/plugin_option.hpp"
 #include "core/text.hpp"
 #include "scenario/scenario.hpp"
 
@@ -58,6 +59,7 @@ Expected<app::RunInput> run_input(const RunArgs& args) {
 int run(const RunArgs& args) {
   auto input = run_input(args);
   if (!input.ok()) return fail(input.error());
+  if (!load_plugin_options(input->plugins)) return exit_code::bad_input;
   // The stdout format is known before measuring, so a typo cannot cost a run.
   const auto* format = exporter::formats().find(exporter::Takes::report, args.format);
   auto output = app::run(registry(), *input);
@@ -112,6 +114,10 @@ void add_run_command(CLI::App& app, Context& context) {
       ->type_name("KEY=VALUE");
   add_format_option(*cmd, args->format, exporter::offered_by_run);
   add_color_option(*cmd, args->color, "Colour the table");
+  add_plugin_option(cmd, args->input.plugins);
+  cmd->add_option("--baseline-plugin", args->input.baseline_plugins,
+                  "The base build of each --plugin (repeatable, same order): every fork is measured with both "
+                  "builds, back to back; the base build's report goes to --baseline-out");
   cmd->add_flag("-q,--quiet", args->input.quiet, "No progress on stderr");
   cmd->add_flag("--no-isolate", args->no_isolate,
                 "Run cases in this process (debugging; no timeouts, no per-case peak RSS)");

@@ -1,5 +1,6 @@
 // The one list of families velo ships. A new family adds its line here.
 #include "families/family.hpp"
+#include "families/extensible_registry.hpp"
 #include "families/channel/channel.hpp"
 #include "families/counters/counters.hpp"
 #include "families/map/map.hpp"
@@ -9,8 +10,10 @@
 
 namespace velo {
 
-const Registry& registry() {
-  static const Registry all = [] {
+const Registry& registry() { return extensible_registry(); }
+
+Registry& extensible_registry() {
+  static Registry all = [] {
     Registry r;
     r.add(make_counters_family());
     r.add(make_map_family());
