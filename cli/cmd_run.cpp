@@ -11,6 +11,7 @@
 #include "runner/profile_request.hpp"
 #include "runner/session.hpp"
 #include "scenario/scenario.hpp"
+#include "shard/shard.hpp"
 
 namespace velo::cli {
 
@@ -37,6 +38,8 @@ struct RunArgs {
   std::string profile_dir = "velo-profiles";
   std::string baseline_velo;  // --baseline-velo: measure with that build too, interleaved
   std::string baseline_out = "velo-baseline.json";
+  std::string shard;            // --shard I/N (shard/shard.hpp)
+  std::string shard_durations;  // a previous report whose wall times balance the shards
 };
 
 ProfileOverrides profile_overrides(const RunArgs& args) {
@@ -108,6 +111,16 @@ int run(const RunArgs& args) {
     print_error(fmt::format("--filter '{}' matches none of the {} cases", args.filter, expanded->size()));
     return exit_code::bad_input;
   }
+  nlohmann::json shard_setting;
+  if (!args.shard.empty()) {
+    auto selected = shard::select(std::move(cases), args.shard, args.shard_durations);
+    if (!selected.ok()) {
+      print_error(selected.error().describe());
+      return exit_code::bad_input;
+    }
+    cases = std::move(selected->cases);
+    shard_setting = std::move(selected->setting);
+  }
 
   std::vector<report::ScenarioRecord> records;
   for (const Scenario& s : *scenarios) {
@@ -121,6 +134,7 @@ int run(const RunArgs& args) {
   if (args.repetitions) options.settings["repetitions"] = *args.repetitions;
   if (args.forks) options.settings["forks"] = *args.forks;
   if (args.pin_threads) options.settings["pin_threads"] = true;
+  if (!shard_setting.is_null()) options.settings["shard"] = shard_setting;
   if (overrides.min_time_s) options.settings["min_time_s"] = *overrides.min_time_s;
   if (overrides.warmup_s) options.settings["warmup_s"] = *overrides.warmup_s;
   if (overrides.timeout_s) options.settings["timeout_s"] = *overrides.timeout_s;
@@ -242,6 +256,12 @@ void add_run_command(CLI::App& app, Context& context) {
                   "Another velo build (e.g. the base commit's): measure every fork with it too, interleaved with "
                   "this build, and write its report to --baseline-out (see docs/gate.md)");
   cmd->add_option("--baseline-out", args->baseline_out, "Where --baseline-velo's report goes")->capture_default_str();
+  cmd->add_option("--shard", args->shard,
+                  "I/N: measure only shard I of N of the cases, for a CI matrix; merge the reports with velo merge")
+      ->type_name("I/N");
+  cmd->add_option("--shard-durations", args->shard_durations,
+                  "A previous report: balance the shards by its cases' wall times (default: by count)")
+      ->needs(cmd->get_option("--shard"));
   cmd->add_flag("--no-profile", args->no_profile, "Profile nothing, whatever the scenarios' [profile] tables say")
       ->excludes(profile)
       ->excludes(hz)
