@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/compare_args.hpp"
+#include "cli/history_gate.hpp"
 #include "core/atomic_file.hpp"
 #include "export/diff.hpp"
 #include "report/gate.hpp"
@@ -27,6 +28,7 @@ struct GateArgs {
   std::vector<std::string> confirm_with;  // BASE2.json HEAD2.json: a second round
   std::string format = "text";
   bool quiet = false;
+  HistoryGateArgs history;  // --history DB: judge HEAD against a history instead of BASE
 };
 
 // Re-measures the suspected cases from the scenario files, with the overrides HEAD
@@ -142,7 +144,37 @@ void add_gate_command(CLI::App& app, Context& context) {
       ->check(CLI::IsMember({"text", "markdown", "json"}))
       ->capture_default_str();
   cmd->add_flag("-q,--quiet", args->quiet, "No progress while confirming");
-  cmd->callback([&context, args] { context.exit_code = gate(*args); });
+  // --history DB HEAD.json: the one report given is HEAD (cli/history_gate.hpp).
+  cmd->get_option("head")->required(false);
+  cmd->add_option("--history", args->history.db,
+                  "History database: judge HEAD.json (the only report given) against the recent history of "
+                  "--branch instead of a BASE report (docs/history.md)");
+  cmd->add_option("--branch", args->history.branch, "With --history: the base branch (default: every branch)");
+  cmd->add_option("--window", args->history.window, "With --history: how many recent commits to judge against")
+      ->capture_default_str();
+  cmd->add_option("--sigmas", args->history.sigmas, "With --history: spreads beyond the history's centre to flag")
+      ->capture_default_str();
+  cmd->callback([&context, args] {
+    if (!args->history.db.empty()) {
+      if (!args->compare.head.empty()) {
+        print_error("--history takes one report, HEAD.json, instead of BASE.json HEAD.json");
+        context.exit_code = exit_code::bad_input;
+        return;
+      }
+      args->history.head = args->compare.base;
+      args->history.max_regression = args->max_regression;
+      args->history.filter = args->compare.filter;
+      args->history.metrics = args->compare.metrics;
+      context.exit_code = history_gate(args->history);
+      return;
+    }
+    if (args->compare.head.empty()) {
+      print_error("gate: expected BASE.json HEAD.json (or --history DB HEAD.json)");
+      context.exit_code = exit_code::bad_input;
+      return;
+    }
+    context.exit_code = gate(*args);
+  });
 }
 
 }  // namespace velo::cli
