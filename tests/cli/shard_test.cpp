@@ -14,7 +14,8 @@ namespace {
 
 std::set<std::string> case_ids(const fs::path& report) {
   std::set<std::string> out;
-  for (const auto& c : nlohmann::json::parse(slurp(report))["cases"]) out.insert(c["id"].get<std::string>());
+  const auto doc = nlohmann::json::parse(slurp(report));  // kept: the loop must not range over a temporary's member
+  for (const auto& c : doc["cases"]) out.insert(c["id"].get<std::string>());
   return out;
 }
 
