@@ -4,6 +4,7 @@
 #include "app/gate.hpp"
 #include "cli/commands.hpp"
 #include "cli/compare_args.hpp"
+#include "cli/history_gate.hpp"
 #include "core/atomic_file.hpp"
 #include "families/family.hpp"
 
@@ -15,6 +16,7 @@ struct GateArgs {
   app::GateRequest request;
   std::string summary;
   std::string format = "text";
+  HistoryGateArgs history;  // --history DB: judge HEAD against a history instead of BASE
 };
 
 int gate(const GateArgs& args) {
@@ -56,7 +58,36 @@ void add_gate_command(CLI::App& app, Context& context) {
       ->expected(2);
   add_format_option(*cmd, args->format, exporter::offered_by_gate);
   cmd->add_flag("-q,--quiet", args->request.quiet, "No progress while confirming");
-  cmd->callback([&context, args] { context.exit_code = gate(*args); });
+  // --history DB HEAD.json: the one report given is HEAD (cli/history_gate.hpp).
+  cmd->get_option("head")->required(false);
+  cmd->add_option("--history", args->history.db,
+                  "History database: judge HEAD.json (the only report given) against the recent history of "
+                  "--branch instead of a BASE report (docs/history.md)");
+  cmd->add_option("--branch", args->history.branch, "With --history: the base branch (default: every branch)");
+  cmd->add_option("--window", args->history.window, "With --history: how many recent commits to judge against")
+      ->capture_default_str();
+  cmd->add_option("--sigmas", args->history.sigmas, "With --history: spreads beyond the history's centre to flag")
+      ->capture_default_str();
+  cmd->callback([&context, args] {
+    const app::CompareRequest& compare = args->request.compare;
+    if (!args->history.db.empty()) {
+      if (!compare.head.empty()) {
+        context.exit_code = fail(make_error("--history takes one report, HEAD.json, instead of BASE.json HEAD.json"));
+        return;
+      }
+      args->history.head = compare.base;
+      args->history.max_regression = args->request.max_regression;
+      args->history.filter = compare.filter;
+      args->history.metrics = compare.metrics;
+      context.exit_code = history_gate(args->history);
+      return;
+    }
+    if (compare.head.empty()) {
+      context.exit_code = fail(make_error("gate: expected BASE.json HEAD.json (or --history DB HEAD.json)"));
+      return;
+    }
+    context.exit_code = gate(*args);
+  });
 }
 
 }  // namespace velo::cli

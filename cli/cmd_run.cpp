@@ -136,6 +136,13 @@ void add_run_command(CLI::App& app, Context& context) {
                   "Another velo build (e.g. the base commit's): measure every fork with it too, interleaved with "
                   "this build, and write its report to --baseline-out (see docs/gate.md)");
   cmd->add_option("--baseline-out", args->input.baseline_out, "Where --baseline-velo's report goes")->capture_default_str();
+  auto* shard = cmd->add_option("--shard", args->input.shard,
+                                "I/N: measure only shard I of N of the cases, for a CI matrix; merge the reports "
+                                "with velo merge")
+                    ->type_name("I/N");
+  cmd->add_option("--shard-durations", args->input.shard_durations,
+                  "A previous report: balance the shards by its cases' wall times (default: by count)")
+      ->needs(shard);
   cmd->add_flag("--no-profile", args->no_profile, "Profile nothing, whatever the scenarios' [profile] tables say")
       ->excludes(profile)
       ->excludes(hz)

@@ -45,5 +45,7 @@ void add_gate_command(CLI::App& app, Context& context);
 void add_worker_command(CLI::App& app, Context& context);  // hidden: the isolated worker
 void add_flame_command(CLI::App& app, Context& context);
 void add_export_command(CLI::App& app, Context& context);
+void add_history_command(CLI::App& app, Context& context);
+void add_merge_command(CLI::App& app, Context& context);
 
 }  // namespace velo::cli

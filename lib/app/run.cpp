@@ -12,6 +12,7 @@
 #include "core/pattern.hpp"
 #include "core/text.hpp"
 #include "plugin/plugin.hpp"
+#include "shard/shard.hpp"
 #include "scenario/scenario.hpp"
 
 namespace velo::app {
@@ -73,6 +74,12 @@ Expected<RunOutput> run(const Registry& registry, const RunInput& input) {
   }
   if (cases.empty()) {
     return make_error(fmt::format("--filter '{}' matches none of the {} cases", request.filter, expanded->size()));
+  }
+  if (!input.shard.empty()) {
+    auto selected = shard::select(std::move(cases), input.shard, input.shard_durations);
+    if (!selected.ok()) return selected.error();
+    cases = std::move(selected->cases);
+    request.shard = std::move(selected->setting);
   }
 
   std::vector<report::ScenarioRecord> records;

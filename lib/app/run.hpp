@@ -29,6 +29,10 @@ struct RunInput {
   // builds in the same order: then the run is paired, this velo measuring both.
   std::vector<std::string> plugins;
   std::vector<std::string> baseline_plugins;
+  // --shard I/N: only shard I of N of the cases (shard/shard.hpp), balanced by the wall
+  // times of the report --shard-durations names, else by count.
+  std::string shard;
+  std::string shard_durations;
   bool quiet = false;
 };
 
