@@ -133,7 +133,7 @@ TEST_CASE("a crashing plugin and a broken contract fail only their own cases", "
   const auto wrong = case_named(report, "wrong");
   CHECK(wrong["status"] == "failed");
   CHECK(contains(wrong["reason"].get<std::string>(), "checksum mismatch"));
-  CHECK_FALSE(wrong.contains("metrics") && !wrong["metrics"].empty());
+  CHECK((!wrong.contains("metrics") || wrong["metrics"].empty()));
   const auto lost = case_named(report, "lossy");
   CHECK(lost["status"] == "failed");
   CHECK(contains(lost["reason"].get<std::string>(), "were received"));
