@@ -6,7 +6,9 @@
 
 #include "cli/commands.hpp"
 #include "cli/compare_args.hpp"
+#include "core/atomic_file.hpp"
 #include "export/diff.hpp"
+#include "export/html_report.hpp"
 
 namespace velo::cli {
 
@@ -16,6 +18,7 @@ void add_compare_command(CLI::App& app, Context& context) {
     std::string format = "table";
     std::string sort = "report";
     std::string color = "auto";
+    std::string html;  // --html FILE
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand("compare", "Compare two reports case by case (Mann-Whitney U; paired runs: Wilcoxon signed-rank)");
@@ -29,6 +32,7 @@ void add_compare_command(CLI::App& app, Context& context) {
   cmd->add_option("--color", args->color, "Colour verdicts")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
+  cmd->add_option("--html", args->html, "Also write the comparison as a self-contained HTML page with charts");
   cmd->callback([&context, args] {
     auto options = compare_options(args->compare);
     auto reports = options.ok() ? read_reports(args->compare) : Expected<std::pair<report::Report, report::Report>>(options.error());
@@ -52,6 +56,13 @@ void add_compare_command(CLI::App& app, Context& context) {
     else if (args->format == "csv") fmt::print("{}", exporter::diff_csv(comparison));
     else if (args->format == "markdown") fmt::print("{}", exporter::diff_markdown(comparison, diff));
     else fmt::print("{}", exporter::diff_table(comparison, diff));
+    if (!args->html.empty()) {
+      const std::string page = exporter::compare_html(comparison, reports->first, reports->second);
+      if (auto written = write_file_atomically(args->html, page); !written.ok()) {
+        print_error(written.error().describe());
+        context.exit_code = exit_code::bad_input;
+      }
+    }
   });
 }
 

@@ -10,6 +10,7 @@
 #include "cli/compare_args.hpp"
 #include "core/atomic_file.hpp"
 #include "export/diff.hpp"
+#include "export/html_report.hpp"
 #include "report/gate.hpp"
 #include "runner/session.hpp"
 #include "scenario/scenario.hpp"
@@ -23,6 +24,7 @@ struct GateArgs {
   std::string max_regression;
   std::string gate_file;
   std::string summary;
+  std::string html;  // --html FILE
   std::vector<std::string> confirm;
   std::vector<std::string> confirm_with;  // BASE2.json HEAD2.json: a second round
   std::string format = "text";
@@ -116,6 +118,11 @@ int gate(const GateArgs& args) {
       return fail(written.error());
     }
   }
+  if (!args.html.empty()) {
+    if (auto written = write_file_atomically(args.html, exporter::gate_html(result, policy, base, head)); !written.ok()) {
+      return fail(written.error());
+    }
+  }
   const bool color = isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
   if (args.format == "markdown") fmt::print("{}", exporter::gate_markdown(result));
   else if (args.format == "json") fmt::print("{}", exporter::gate_json(result));
@@ -132,6 +139,7 @@ void add_gate_command(CLI::App& app, Context& context) {
   cmd->add_option("--max-regression", args->max_regression, "Global threshold, e.g. 5% (default 5%)");
   cmd->add_option("--gate-file", args->gate_file, "TOML file with per-metric and per-case thresholds");
   cmd->add_option("--summary", args->summary, "Write a Markdown summary here (CI step summary, PR comment)");
+  cmd->add_option("--html", args->html, "Write the verdict and comparison as a self-contained HTML page with charts");
   cmd->add_option("--confirm", args->confirm,
                   "Scenario files: re-measure suspected regressions and keep only those the rerun confirms")
       ->expected(1, -1);

@@ -8,6 +8,7 @@
 #include "core/pattern.hpp"
 #include "core/text.hpp"
 #include "export/exporters.hpp"
+#include "export/html_report.hpp"
 #include "runner/profile_request.hpp"
 #include "runner/session.hpp"
 #include "scenario/scenario.hpp"
@@ -29,6 +30,7 @@ struct RunArgs {
   bool quiet = false;
   bool no_isolate = false;
   bool pin_threads = false;
+  bool details = false;  // --details: layouts under every table
   // Profiling (runner/profile_request.hpp has the precedence rules).
   std::string profile_mode;  // --profile[=cpu|wall]; empty: not given
   std::optional<int> profile_hz;
@@ -37,6 +39,7 @@ struct RunArgs {
   std::string profile_dir = "velo-profiles";
   std::string baseline_velo;  // --baseline-velo: measure with that build too, interleaved
   std::string baseline_out = "velo-baseline.json";
+  std::string html;  // --html FILE: also write the HTML report (export/html_report.hpp)
 };
 
 ProfileOverrides profile_overrides(const RunArgs& args) {
@@ -57,11 +60,11 @@ Expected<std::optional<double>> duration_option(const std::optional<std::string>
   return std::optional<double>{*seconds};
 }
 
-std::string render(const report::Report& report, const std::string& format, bool color) {
+std::string render(const report::Report& report, const std::string& format, bool color, bool details) {
   if (format == "json") return report::to_json_text(report);
   if (format == "markdown") return exporter::comparison_markdown(report);
   if (format == "csv") return exporter::cases_csv(report);
-  return exporter::comparison_table(report, {.color = color});
+  return exporter::comparison_table(report, {.color = color, .details = details});
 }
 
 int run(const RunArgs& args) {
@@ -174,9 +177,22 @@ int run(const RunArgs& args) {
   }
   const bool color = args.color == "always" ||
                      (args.color == "auto" && isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr);
-  fmt::print("{}", render(session.report, args.format, color));
+  fmt::print("{}", render(session.report, args.format, color, args.details));
   std::fflush(stdout);
   if (!args.quiet) fmt::print(stderr, "report written to {}\n", args.out);
+  // The HTML page (the same report, drawn) after the table, so a bad --html path loses nothing.
+  bool html_failed = false;
+  if (!args.html.empty()) {
+    exporter::HtmlOptions html;
+    exporter::add_flamegraphs(session.report, html);
+    const exporter::NamedReport named{.source = args.out, .report = &session.report};
+    if (auto written = write_file_atomically(args.html, exporter::run_html(std::span<const exporter::NamedReport>(&named, 1), html)); !written.ok()) {
+      print_error(written.error().describe());
+      html_failed = true;
+    } else if (!args.quiet) {
+      fmt::print(stderr, "HTML report written to {}\n", args.html);
+    }
+  }
   for (const auto& error : session.profile_errors) print_error(error);
   if (session.profiled_cases > 0 && !args.quiet) {
     fmt::print(stderr, "profiles written to {} ({} cases); render with: velo flame {}/merged.folded -o flame.svg\n",
@@ -191,7 +207,7 @@ int run(const RunArgs& args) {
     }
     return exit_code::interrupted;
   }
-  if (!session.profile_errors.empty()) return exit_code::bad_input;
+  if (!session.profile_errors.empty() || html_failed) return exit_code::bad_input;
   return session.any_failed ? exit_code::failed : exit_code::ok;
 }
 
@@ -224,6 +240,9 @@ void add_run_command(CLI::App& app, Context& context) {
   cmd->add_option("--color", args->color, "Colour the table")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
+  cmd->add_option("--html", args->html, "Also write a self-contained HTML report with charts here (docs/reports.md)");
+  cmd->add_flag("--details", args->details,
+                "Print per-case details (struct layouts) under every table, not only under the first it belongs to");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress on stderr");
   cmd->add_flag("--no-isolate", args->no_isolate,
                 "Run cases in this process (debugging; no timeouts, no per-case peak RSS)");

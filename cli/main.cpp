@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   velo::cli::add_gate_command(app, context);
   velo::cli::add_flame_command(app, context);
   velo::cli::add_export_command(app, context);
+  velo::cli::add_report_command(app, context);
+  velo::cli::add_show_command(app, context);
   velo::cli::add_worker_command(app, context);
 
   try {
