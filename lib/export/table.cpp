@@ -1,12 +1,16 @@
 // Comparison tables for the terminal: columns aligned by display width, long
-// failure reasons shortened to the table's width, ANSI colour only when asked.
+// failure reasons shortened in the row and printed in full under the table, each
+// distinct details text (struct layouts) once, a summary after the tables, ANSI
+// colour only when asked.
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 
 #include "core/text.hpp"
 #include "export/comparison.hpp"
 #include "export/exporters.hpp"
+#include "export/table_summary.hpp"
 #include "export/text_width.hpp"
 
 namespace velo::exporter {
@@ -59,7 +63,10 @@ std::vector<std::string> metric_column_texts(const ComparisonTable& table, std::
   return texts;
 }
 
-void render_table(std::string& out, const ComparisonTable& table, bool color) {
+// Details texts already printed, and under which table; see TableOptions::details.
+using ShownDetails = std::map<std::string, std::string>;
+
+void render_table(std::string& out, const ComparisonTable& table, bool color, ShownDetails* shown) {
   // Cell texts, column by column: variant, one per metric, ratio.
   std::vector<std::string> headers = {"variant"};
   std::vector<std::vector<std::string>> columns(1);
@@ -102,12 +109,15 @@ void render_table(std::string& out, const ComparisonTable& table, bool color) {
   emit_line(header);
   emit_line(rule);
 
+  std::vector<const ComparisonRow*> cut_short;  // reasons shortened in the row, printed in full below
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
     const ComparisonRow& row = table.rows[r];
     std::string line = pad_right(row.label, widths[0]);
     if (!row.ok) {
       line += kGap;
-      line += truncate_to_width(first_line(row.status), status_width);
+      const std::string shown_status = truncate_to_width(first_line(row.status), status_width);
+      if (shown_status != row.status) cut_short.push_back(&row);
+      line += shown_status;
       emit_line(line);
       continue;
     }
@@ -126,7 +136,25 @@ void render_table(std::string& out, const ComparisonTable& table, bool color) {
   if (table.any_unstable) out += fmt::format("{}{}\n", kIndent, kUnstableLegend);
   if (table.any_threads_apart) out += fmt::format("{}{}\n", kIndent, kThreadsApartLegend);
   if (table.any_forks_disagree) out += fmt::format("{}{}\n", kIndent, kForksDisagreeLegend);
+  for (const ComparisonRow* row : cut_short) {
+    // In full; the reason's own lines (a worker's stderr) indented under it.
+    std::string text = row->status;
+    for (std::size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at + 1)) {
+      text.insert(at + 1, std::string(kIndent) + "  ");
+    }
+    out += fmt::format("{}{}: {}\n", kIndent, row->label, text);
+  }
+  std::vector<std::string> printed_under;  // earlier tables whose details this one shares
   for (const auto& details : table.details) {
+    if (shown) {
+      const auto [at, first] = shown->emplace(details, table.title);
+      if (!first) {
+        if (std::find(printed_under.begin(), printed_under.end(), at->second) == printed_under.end()) {
+          printed_under.push_back(at->second);
+        }
+        continue;
+      }
+    }
     out += '\n';
     for (std::size_t start = 0; start < details.size();) {
       std::size_t end = details.find('\n', start);
@@ -135,6 +163,10 @@ void render_table(std::string& out, const ComparisonTable& table, bool color) {
       start = end + 1;
     }
   }
+  for (const auto& title : printed_under) {
+    out += fmt::format("{}details as under \"{}\" above (velo run --details repeats them; velo show REPORT CASE)\n",
+                       kIndent, title);
+  }
 }
 
 }  // namespace
@@ -142,10 +174,12 @@ void render_table(std::string& out, const ComparisonTable& table, bool color) {
 std::string comparison_table(const report::Report& report, const TableOptions& options) {
   const std::vector<ComparisonTable> tables = build_comparison(report, options);
   std::string out;
+  ShownDetails shown;
   for (const auto& table : tables) {
     if (!out.empty()) out += '\n';
-    render_table(out, table, options.color);
+    render_table(out, table, options.color, options.details ? nullptr : &shown);
   }
+  if (const std::string summary = tables_summary(tables); !summary.empty()) out += "\n" + summary;
   const std::vector<std::string> closing = closing_lines(report, tables);
   if (!closing.empty() && !out.empty()) out += '\n';
   for (const auto& line : closing) out += line + "\n";
