@@ -56,7 +56,7 @@ nlohmann::json families_json(const Registry* families) {
   for (const Family& family : registry.families()) {
     nlohmann::json params = nlohmann::json::object();
     auto add = [&](const ParamSpec& spec) {
-      params[spec.name] = {{"type", to_string(spec.type)}, {"unit", spec.unit}, {"doc", spec.doc}};
+      params[spec.name] = {{"type", std::string(to_string(spec.type))}, {"unit", spec.unit}, {"doc", spec.doc}};
     };
     for (const ParamSpec& spec : family.params) add(spec);
     for (const Implementation& impl : family.impls) {

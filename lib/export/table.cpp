@@ -145,21 +145,50 @@ void render_table(std::string& out, const ComparisonTable& table, bool color, Sh
     out += fmt::format("{}{}: {}\n", kIndent, row->label, text);
   }
   std::vector<std::string> printed_under;  // earlier tables whose details this one shares
-  for (const auto& details : table.details) {
-    if (shown) {
-      const auto [at, first] = shown->emplace(details, table.title);
-      if (!first) {
-        if (std::find(printed_under.begin(), printed_under.end(), at->second) == printed_under.end()) {
-          printed_under.push_back(at->second);
-        }
-        continue;
-      }
+  auto shared = [&](const std::string& text) {
+    if (!shown) return false;
+    const auto [at, first] = shown->emplace(text, table.title);
+    if (!first && at->second != table.title &&
+        std::find(printed_under.begin(), printed_under.end(), at->second) == printed_under.end()) {
+      printed_under.push_back(at->second);
     }
-    out += '\n';
+    return !first;
+  };
+  for (const auto& details : table.details) {
+    if (shared(details)) continue;
+    // A struct layout (pahole-style, "struct NAME {" to "};") is the same under every
+    // parameter point of a scenario while the lines around it (e.g. how many bytes the
+    // scan touches) are not: layouts are kept apart and printed once too.
+    std::string kept;
+    std::string block;
+    bool in_struct = false;
     for (std::size_t start = 0; start < details.size();) {
       std::size_t end = details.find('\n', start);
       if (end == std::string::npos) end = details.size();
-      out += fmt::format("{}{}\n", kIndent, details.substr(start, end - start));
+      const std::string line = details.substr(start, end - start) + "\n";
+      start = end + 1;
+      if (!in_struct && line.rfind("struct ", 0) == 0 && line.size() >= 3 && line[line.size() - 2] == '{') {
+        in_struct = true;
+        block = line;
+        continue;
+      }
+      if (!in_struct) {
+        kept += line;
+        continue;
+      }
+      block += line;
+      if (line == "};\n") {
+        in_struct = false;
+        if (!shared(block)) kept += block;
+      }
+    }
+    if (in_struct) kept += block;  // unterminated: printed as it is
+    if (kept.empty()) continue;
+    out += '\n';
+    for (std::size_t start = 0; start < kept.size();) {
+      std::size_t end = kept.find('\n', start);
+      if (end == std::string::npos) end = kept.size();
+      out += fmt::format("{}{}\n", kIndent, kept.substr(start, end - start));
       start = end + 1;
     }
   }

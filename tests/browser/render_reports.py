@@ -41,7 +41,8 @@ def chromium(browser, args):
     # --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start.
     base = [browser, "--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
             "--no-first-run", "--no-default-browser-check", "--disable-extensions",
-            "--enable-logging=stderr", "--v=0", "--virtual-time-budget=15000"]
+            "--enable-logging=stderr", "--v=0", "--virtual-time-budget=15000",
+            "--disable-dev-shm-usage"]
     return subprocess.run(base + args, capture_output=True, text=True, timeout=TIMEOUT)
 
 
