@@ -16,6 +16,7 @@ Console lines saying "Uncaught" fail the test too. A screenshot of each page
 Installs nothing: exits 77 (skipped) when `chromium` is not on PATH. Each browser
 run is bounded (BROWSER_TIMEOUT_S seconds, default 120).
 """
+import json
 import os
 import re
 import shutil
@@ -31,8 +32,8 @@ def fail(message):
     return 1
 
 
-def velo(binary, args, allowed=(0,)):
-    result = subprocess.run([binary] + args, capture_output=True, text=True, timeout=TIMEOUT)
+def velo(binary, args, allowed=(0,), cwd=None):
+    result = subprocess.run([binary] + args, capture_output=True, text=True, timeout=TIMEOUT, cwd=cwd)
     if result.returncode not in allowed:
         raise RuntimeError(f"velo {' '.join(args)} exited {result.returncode}: {result.stderr}")
 
@@ -107,7 +108,8 @@ def main():
     gate = os.path.join(data, "gate")
     pages = {name: os.path.join(out_dir, name + ".html") for name in ("run", "runs", "compare", "gate", "gate-paired")}
     try:
-        velo(binary, ["report", os.path.join(html, "run.json"), "-o", pages["run"]])
+        # From the fixture's directory, where its profiled case's folded file is.
+        velo(binary, ["report", "run.json", "-o", os.path.abspath(pages["run"])], cwd=html)
         velo(binary, ["report", os.path.join(html, "run.json"), os.path.join(data, "report", "example.json"),
                       "-o", pages["runs"]])
         velo(binary, ["compare", os.path.join(gate, "base.json"), os.path.join(gate, "head-regress.json"),
@@ -118,6 +120,11 @@ def main():
                       "--html", pages["gate-paired"]], allowed=(0, 1))
     except (RuntimeError, subprocess.TimeoutExpired) as e:
         return fail(str(e))
+    with open(pages["run"], encoding="utf-8") as f:
+        page = f.read()
+    data = re.search(r'<script type="application/json" id="velo-data">(.*?)</script>', page, re.S)
+    if not data or len(json.loads(data.group(1)).get("flamegraphs", {})) != 1:
+        return fail("the run page does not embed the flame graph of the fixture's profiled case")
     # Minimum charts and layout diagrams per page (tests/data/html/make_fixtures.py says
     # what run.json holds): counters 3 tables + 1 scaling curve, channel 2, pool 2,
     # cacheline 1 and 2 diagrams.

@@ -52,6 +52,20 @@ TEST_CASE("velo report writes one page holding every report given", "[cli][html]
   CHECK(data["reports"][0]["report"]["cases"].size() == nlohmann::json::parse(slurp(example))["cases"].size());
 }
 
+TEST_CASE("velo report names a profiled case whose flame graph it cannot embed", "[cli][html]") {
+  // run.json's first case was profiled into sample.folded, relative to where it ran;
+  // from this scratch directory (and its recorded directory) that file is not found.
+  const fs::path out = scratch_dir() / "flames.html";
+  auto result = velo({"report", test_data("html", "run.json"), "-o", out.string()});
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  const auto data = page_data(slurp(out));
+  CHECK(data["flamegraphs"].empty());
+  REQUIRE(data["flamegraph_problems"].contains("counters/atomic/increments=100,threads=1"));
+  CHECK_THAT(data["flamegraph_problems"]["counters/atomic/increments=100,threads=1"].get<std::string>(),
+             Catch::Contains("sample.folded"));
+}
+
 TEST_CASE("velo report refuses bad input and writes nothing", "[cli][html]") {
   const fs::path out = scratch_dir() / "bad.html";
   fs::remove(out);

@@ -312,7 +312,8 @@
         const details = el('details', { class: 'flame' }, el('summary', {}, `flame graph: ${c.id}`));
         details.addEventListener('toggle', () => {
           if (!details.open || details.querySelector('iframe')) return;
-          const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
+          // A data: URL keeps it an SVG document (its script expects one) with an opaque origin.
+          const url = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(svg);
           details.append(el('iframe', { src: url, sandbox: 'allow-scripts', title: `flame graph of ${c.id}` }));
         });
         parent.append(details);

@@ -140,6 +140,15 @@ for variant, pad, ns in (("packed", 0, 95), ("padded", 56, 11)):
                       baseline=variant == "packed", details={"layouts": [layout(f"Slot_{variant}", pad)],
                                                              "notes": [f"{variant}: four counters, one per thread"]}))
 
+# A profiled case: its folded stacks next to this file (velo report, run from this
+# directory, embeds the flame graph).
+cases[0]["details"]["profile"] = {"mode": "cpu", "hz": 99, "thread_root": False, "folded_file": "sample.folded",
+                                  "stats": {"samples": 10, "overruns": 0, "weighted_samples": 10, "lost_buffer_full": 0,
+                                            "lost_unwind": 0, "threads": 1, "effective_hz": 99.0,
+                                            "thread_cpu_seconds": 0.1, "thread_wall_seconds": 0.1}}
+with open("sample.folded", "w") as f:
+    f.write("main;run;atomic_fetch_add 7\nmain;run;spin 3\n")
+
 report["cases"] = cases
 with open("run.json", "w") as f:
     json.dump(report, f, indent=2)
