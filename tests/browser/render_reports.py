@@ -98,7 +98,7 @@ def main():
     if len(sys.argv) != 4:
         print(__doc__, file=sys.stderr)
         return 2
-    binary, data, out_dir = sys.argv[1:]
+    binary, data, out_dir = (os.path.abspath(a) for a in sys.argv[1:])
     browser = shutil.which("chromium")
     if not browser:
         print("SKIP: chromium is not installed (Debian package chromium; `./dev browser` installs it and runs this test)")

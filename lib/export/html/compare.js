@@ -125,7 +125,7 @@
         (isGate ? 'red tick: the regression threshold of that case' : 'red ticks: the noise floor') +
         (forks.length ? ', small dots: fork-by-fork ratios of the paired run' : '') + (logX ? '; log x axis' : ''),
       wide: true,
-      height: Math.min(60 + 24 * rows.length, 4000),
+      height: Math.min(Math.max(240, 130 + 28 * rows.length), 6000),  // the legend takes about 100 px
       config: {
         type: 'scatter',
         data: { datasets },
