@@ -9,6 +9,7 @@
 #include "core/text.hpp"
 #include "export/exporters.hpp"
 #include "export/html_report.hpp"
+#include "export/table_summary.hpp"
 #include "runner/profile_request.hpp"
 #include "runner/session.hpp"
 #include "scenario/scenario.hpp"
@@ -64,7 +65,9 @@ std::string render(const report::Report& report, const std::string& format, bool
   if (format == "json") return report::to_json_text(report);
   if (format == "markdown") return exporter::comparison_markdown(report);
   if (format == "csv") return exporter::cases_csv(report);
-  return exporter::comparison_table(report, {.color = color, .details = details});
+  const exporter::TableOptions options{.color = color, .details = details};
+  const std::string summary = exporter::comparison_summary(report, options);
+  return exporter::comparison_table(report, options) + (summary.empty() ? "" : "\n" + summary);
 }
 
 int run(const RunArgs& args) {

@@ -20,7 +20,8 @@ struct TableOptions {
   // velo::registry(). Tests pass their own.
   const Registry* families = nullptr;
   // Terminal tables: print per-case details (struct layouts) under every table they
-  // belong to; by default each distinct text is printed once, under its first table.
+  // belong to, and reasons cut short in a row in full under the table; by default each
+  // distinct details text is printed once, under its first table.
   bool details = false;
 };
 

@@ -66,7 +66,7 @@ std::vector<std::string> metric_column_texts(const ComparisonTable& table, std::
 // Details texts already printed, and under which table; see TableOptions::details.
 using ShownDetails = std::map<std::string, std::string>;
 
-void render_table(std::string& out, const ComparisonTable& table, bool color, ShownDetails* shown) {
+void render_table(std::string& out, const ComparisonTable& table, bool color, ShownDetails* shown, bool full_reasons) {
   // Cell texts, column by column: variant, one per metric, ratio.
   std::vector<std::string> headers = {"variant"};
   std::vector<std::vector<std::string>> columns(1);
@@ -136,7 +136,11 @@ void render_table(std::string& out, const ComparisonTable& table, bool color, Sh
   if (table.any_unstable) out += fmt::format("{}{}\n", kIndent, kUnstableLegend);
   if (table.any_threads_apart) out += fmt::format("{}{}\n", kIndent, kThreadsApartLegend);
   if (table.any_forks_disagree) out += fmt::format("{}{}\n", kIndent, kForksDisagreeLegend);
-  for (const ComparisonRow* row : cut_short) {
+  if (!cut_short.empty() && !full_reasons) {
+    out += fmt::format("{}(reasons cut short above: velo run --details prints them in full, as does velo show REPORT CASE)\n",
+                       kIndent);
+  }
+  for (const ComparisonRow* row : full_reasons ? cut_short : std::vector<const ComparisonRow*>{}) {
     // In full; the reason's own lines (a worker's stderr) indented under it.
     std::string text = row->status;
     for (std::size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at + 1)) {
@@ -206,13 +210,16 @@ std::string comparison_table(const report::Report& report, const TableOptions& o
   ShownDetails shown;
   for (const auto& table : tables) {
     if (!out.empty()) out += '\n';
-    render_table(out, table, options.color, options.details ? nullptr : &shown);
+    render_table(out, table, options.color, options.details ? nullptr : &shown, options.details);
   }
-  if (const std::string summary = tables_summary(tables); !summary.empty()) out += "\n" + summary;
   const std::vector<std::string> closing = closing_lines(report, tables);
   if (!closing.empty() && !out.empty()) out += '\n';
   for (const auto& line : closing) out += line + "\n";
   return out;
+}
+
+std::string comparison_summary(const report::Report& report, const TableOptions& options) {
+  return tables_summary(build_comparison(report, options));
 }
 
 }  // namespace velo::exporter

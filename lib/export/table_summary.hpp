@@ -11,5 +11,7 @@ namespace velo::exporter {
 
 // Empty when no table has two measured variants.
 std::string tables_summary(const std::vector<ComparisonTable>& tables);
+// The same for a report's tables (table.cpp): what velo run prints after them.
+std::string comparison_summary(const report::Report& report, const TableOptions& options = {});
 
 }  // namespace velo::exporter

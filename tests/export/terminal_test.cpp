@@ -9,6 +9,7 @@
 #include "../report/sample_report.hpp"
 #include "export/exporters.hpp"
 #include "export/show.hpp"
+#include "export/table_summary.hpp"
 
 namespace {
 
@@ -27,13 +28,16 @@ const velo::Registry& families() {
 
 TEST_CASE("a reason cut short in its row is printed in full under the table", "[table]") {
   const auto report = velo::testing::sample_report();
-  const std::string text = velo::exporter::comparison_table(report, {.families = &families()});
+  const std::string text = velo::exporter::comparison_table(report, {.families = &families(), .details = true});
+  const std::string brief = velo::exporter::comparison_table(report, {.families = &families()});
+  CHECK(brief.find("reasons cut short above: velo run --details prints them in full") != std::string::npos);
   std::string full;
   for (const auto& c : report.cases) {
     if (c.spec.variant == "spinlock") full = c.reason;
   }
   REQUIRE(full.size() > 40);
-  CHECK(text.find(full) != std::string::npos);
+  CHECK(text.find(full.substr(0, full.find('\n'))) != std::string::npos);  // the first line, whole
+  CHECK(text.find("    stderr: assertion failed") != std::string::npos);    // the rest, indented under it
 }
 
 TEST_CASE("details shared by several tables are printed once unless asked for", "[table]") {
@@ -48,7 +52,7 @@ TEST_CASE("details shared by several tables are printed once unless asked for", 
 
 TEST_CASE("a summary names each table's fastest variant and the spread", "[table]") {
   const auto report = velo::testing::sample_report();
-  const std::string text = velo::exporter::comparison_table(report, {.families = &families()});
+  const std::string text = velo::exporter::comparison_summary(report, {.families = &families()});
   const auto at = text.find("summary: the fastest variant of each table");
   REQUIRE(at != std::string::npos);
   const std::string summary = text.substr(at);
