@@ -245,7 +245,7 @@ void add_run_command(CLI::App& app, Context& context) {
       ->capture_default_str();
   cmd->add_option("--html", args->html, "Also write a self-contained HTML report with charts here (docs/reports.md)");
   cmd->add_flag("--details", args->details,
-                "Print per-case details (struct layouts) under every table, not only under the first it belongs to");
+                "Print per-case details (struct layouts) under every table, not only the first, and long reasons in full");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress on stderr");
   cmd->add_flag("--no-isolate", args->no_isolate,
                 "Run cases in this process (debugging; no timeouts, no per-case peak RSS)");
