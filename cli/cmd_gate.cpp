@@ -6,6 +6,7 @@
 #include "cli/compare_args.hpp"
 #include "cli/history_gate.hpp"
 #include "core/atomic_file.hpp"
+#include "export/html_report.hpp"
 #include "families/family.hpp"
 
 namespace velo::cli {
@@ -15,13 +16,15 @@ namespace {
 struct GateArgs {
   app::GateRequest request;
   std::string summary;
+  std::string html;  // --html FILE
   std::string format = "text";
   HistoryGateArgs history;  // --history DB: judge HEAD against a history instead of BASE
 };
 
 int gate(const GateArgs& args) {
-  if (!args.summary.empty()) {
-    if (auto writable = check_writable(args.summary); !writable.ok()) return fail(writable.error());
+  for (const std::string* output : {&args.summary, &args.html}) {
+    if (output->empty()) continue;
+    if (auto writable = check_writable(*output); !writable.ok()) return fail(writable.error());
   }
   auto outcome = app::gate(registry(), args.request);
   if (!outcome.ok()) return fail(outcome.error());
@@ -32,6 +35,11 @@ int gate(const GateArgs& args) {
     auto text = markdown->render({.gate = &result}, {});
     if (!text.ok()) return fail(text.error());
     if (auto written = write_file_atomically(args.summary, *text); !written.ok()) return fail(written.error());
+  }
+  if (!args.html.empty()) {
+    const auto& [base, head] = outcome->reports;
+    const std::string page = exporter::gate_html(result, outcome->policy, base, head);
+    if (auto written = write_file_atomically(args.html, page); !written.ok()) return fail(written.error());
   }
   const auto* format = exporter::formats().find(exporter::Takes::gate, args.format);
   auto text = format->render({.gate = &result}, {.color = use_color("auto")});
@@ -49,6 +57,7 @@ void add_gate_command(CLI::App& app, Context& context) {
   cmd->add_option("--max-regression", args->request.max_regression, "Global threshold, e.g. 5% (default 5%)");
   cmd->add_option("--gate-file", args->request.gate_file, "TOML file with per-metric and per-case thresholds");
   cmd->add_option("--summary", args->summary, "Write a Markdown summary here (CI step summary, PR comment)");
+  cmd->add_option("--html", args->html, "Write the verdict and comparison as a self-contained HTML page with charts");
   cmd->add_option("--confirm", args->request.confirm,
                   "Scenario files: re-measure suspected regressions, as HEAD's run was measured, and keep only "
                   "those the rerun confirms")

@@ -47,5 +47,7 @@ void add_flame_command(CLI::App& app, Context& context);
 void add_export_command(CLI::App& app, Context& context);
 void add_history_command(CLI::App& app, Context& context);
 void add_merge_command(CLI::App& app, Context& context);
+void add_report_command(CLI::App& app, Context& context);  // HTML page of reports
+void add_show_command(CLI::App& app, Context& context);    // one case of a report in full
 
 }  // namespace velo::cli

@@ -45,6 +45,8 @@ int run(int argc, char** argv) {
   velo::cli::add_export_command(app, context);
   velo::cli::add_history_command(app, context);
   velo::cli::add_merge_command(app, context);
+  velo::cli::add_report_command(app, context);
+  velo::cli::add_show_command(app, context);
   velo::cli::add_worker_command(app, context);
 
   if (auto unknown = unknown_command(app, argc, argv)) {
