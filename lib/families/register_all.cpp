@@ -6,6 +6,7 @@
 #include "families/io/io.hpp"
 #include "families/pool/pool.hpp"
 #include "families/cacheline/cacheline.hpp"
+#include "families/external/external.hpp"
 
 namespace velo {
 
@@ -18,6 +19,7 @@ const Registry& registry() {
     r.add(make_pool_family());
     r.add(make_cacheline_family());
     r.add(make_channel_family());
+    r.add(make_command_family());
     return r;
   }();
   return all;
