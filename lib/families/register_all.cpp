@@ -20,6 +20,7 @@ const Registry& registry() {
     r.add(make_cacheline_family());
     r.add(make_channel_family());
     r.add(make_command_family());
+    r.add(make_gbench_family());
     return r;
   }();
   return all;

@@ -138,3 +138,42 @@ TEST_CASE("bad command scenarios exit 2 naming the file and line, nothing writte
   auto check = velo({"check", unused.string()});
   CHECK(check.exit_code == 2);
 }
+
+namespace {
+
+fs::path write_gbench_scenario(const std::string& name, const std::string& filter, const std::string& run) {
+  const fs::path path = scratch_dir() / (name + ".toml");
+  std::ofstream(path) << "[scenario]\nname = \"" << name << "\"\nfamily = \"gbench\"\n[run]\n" << run
+                      << "[[variant]]\nname = \"tiny\"\nimpl = \"gbench\"\nparams = { binary = \""
+                      << env("VELO_TINY_GBENCH") << "\", filter = \"" << filter << "\" }\n";
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("gbench: one case per benchmark, every repetition kept, errors and hangs per case", "[cli][external]") {
+  const fs::path report = scratch_dir() / "gbench.json";
+  const fs::path scenario = write_gbench_scenario("gb", "BM_loop|BM_error",
+                                                  "repetitions = 4\nmin_time = \"1ms\"\nwarmup = \"0s\"\n");
+  auto run = velo({"run", scenario.string(), "--out", report.string(), "--forks", "2"});
+  INFO(run.err);
+  CHECK(run.exit_code == 1);  // BM_error fails its case
+  const auto json = read_json(report);
+  REQUIRE(json["cases"].size() == 3);
+  for (int i : {0, 1}) {
+    const auto& c = json["cases"][i];
+    CHECK(c["status"] == "ok");
+    CHECK(c["metrics"]["ns_per_op"]["samples"].size() == 4);  // 2 forks x 2 repetitions
+    CHECK(c["metrics"]["items_per_second"]["better"] == "higher");
+    CHECK(c["metrics"]["widgets"]["samples"].size() == 4);
+  }
+  CHECK(json["cases"][2]["status"] == "failed");
+  CHECK(contains(json["cases"][2]["reason"].get<std::string>(), "the fixture is broken"));
+
+  const fs::path hang = write_gbench_scenario("gb-hang", "BM_hang", "repetitions = 1\ntimeout = \"1s\"\n");
+  auto hung = velo({"run", hang.string(), "--out", report.string(), "--quiet"});
+  CHECK(hung.exit_code == 1);
+  const auto hung_json = read_json(report);
+  REQUIRE(hung_json["cases"].size() == 1);
+  CHECK(hung_json["cases"][0]["status"] == "timeout");
+}

@@ -13,5 +13,7 @@ namespace velo {
 
 // `command`: one op = one run of a program (hyperfine's job).
 Family make_command_family();
+// `gbench`: one case per benchmark a Google Benchmark binary lists.
+Family make_gbench_family();
 
 }  // namespace velo
