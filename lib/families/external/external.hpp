@@ -15,5 +15,7 @@ namespace velo {
 Family make_command_family();
 // `gbench`: one case per benchmark a Google Benchmark binary lists.
 Family make_gbench_family();
+// `gobench`: one case per benchmark of a Go package (go test -bench).
+Family make_gobench_family();
 
 }  // namespace velo
