@@ -29,11 +29,6 @@ void add_db_option(CLI::App& cmd, DbArg& arg) {
                  "History database: a SQLite file or a postgresql:// URL (default: $VELO_HISTORY_DB, else ./velo-history.db)");
 }
 
-int fail(const Error& error) {
-  print_error(error.describe());
-  return exit_code::bad_input;
-}
-
 std::string short_commit(const std::string& commit) { return commit.substr(0, 12); }
 
 std::string percent(double fraction) { return fmt::format("{:+.2f}%", fraction * 100); }

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "export/comparison.hpp"
+#include "export/run_tables.hpp"
 
 namespace velo::exporter {
 
