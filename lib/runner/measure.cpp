@@ -9,6 +9,7 @@
 
 #include "families/family.hpp"
 #include "runner/case_profiler.hpp"
+#include "runner/measure_counts.hpp"
 #include "runner/probes.hpp"
 
 namespace velo {
@@ -108,7 +109,14 @@ report::CaseResult measure_case(const Registry& registry, const Case& spec,
                   fmt::format("this velo has no implementation {}/{}", spec.family, spec.impl));
   }
 
-  if (impl->measure) return measure_external(std::move(result), *impl, profile.has_value());
+  if (impl->measure) {
+    if (spec.settings.measure.deterministic()) {
+      return failed(std::move(result), report::CaseStatus::skipped,
+                    fmt::format("--measure {} is not implemented for external families yet; measure in time",
+                                to_string(spec.settings.measure.mode)));
+    }
+    return measure_external(std::move(result), *impl, profile.has_value());
+  }
 
   // Before the workload: its team reads the setting when it is built.
   set_team_pinning(spec.settings.pin_threads);
@@ -128,6 +136,8 @@ report::CaseResult measure_case(const Registry& registry, const Case& spec,
   } catch (const std::exception& e) {
     return failed(std::move(result), report::CaseStatus::failed, fmt::format("setup threw: {}", e.what()));
   }
+  // Counts in a fixed number of ops instead of time (runner/measure_counts.hpp).
+  if (spec.settings.measure.deterministic()) return measure_counts(std::move(result), *family, *workload);
 
   std::set<std::string> notes;
   std::vector<int> pinned_cpus;  // of the workload's team, when pinning is on
