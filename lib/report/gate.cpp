@@ -158,6 +158,7 @@ std::optional<std::string> single_process_warning(const Report& base, const Repo
   for (const Report* report : {&base, &head}) {
     for (const auto& c : report->cases) {
       if (c.status != CaseStatus::ok || c.spec.settings.repetitions < 2) continue;
+      if (c.spec.settings.measure.deterministic()) continue;  // counts do not vary by process
       ++measured;
       if (c.spec.settings.forks == 1) ++single;
     }

@@ -72,11 +72,11 @@ std::optional<std::string> threads_refused(int threads, const MeasureSettings& s
   if (threads <= 1) return std::nullopt;
   if (settings.mode == MeasureMode::instructions) {
     if (settings.threaded) return std::nullopt;
-    return fmt::format("the workload runs {} threads, and Valgrind runs one thread at a time: contention, false "
+    return fmt::format("multi-threaded ({} threads): Valgrind runs one thread at a time, so contention, false "
                        "sharing and blocking are not what they are on hardware (--threaded measures it anyway)",
                        threads);
   }
-  return fmt::format("the workload runs {} threads, and --measure counters counts the calling thread only", threads);
+  return fmt::format("multi-threaded ({} threads): --measure counters counts the calling thread only", threads);
 }
 
 // The metrics of one repetition, by name.
