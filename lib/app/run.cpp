@@ -59,6 +59,14 @@ Status check_outputs(const RunInput& input) {
 
 Expected<RunOutput> run(const Registry& registry, const RunInput& input) {
   report::RunRequest request = input.request;
+  // Checked before the scenarios: without the --plugin it pairs with, a scenario
+  // naming the plugin's implementations would fail first, and less clearly.
+  std::optional<nlohmann::json> substitutes;
+  if (!input.baseline_plugins.empty()) {
+    auto settings = plugin::substitute_settings(input.plugins, input.baseline_plugins);
+    if (!settings.ok()) return settings.error();
+    substitutes = std::move(*settings);
+  }
   std::optional<Pattern> filter;
   if (!request.filter.empty()) {
     auto compiled = Pattern::compile(request.filter, "--filter");
@@ -105,8 +113,6 @@ Expected<RunOutput> run(const Registry& registry, const RunInput& input) {
                            : !request.profiles.empty() ? "profiling"
                                                        : nullptr;
     if (conflict) return make_error(fmt::format("--baseline-plugin cannot be combined with {}", conflict));
-    auto substitutes = plugin::substitute_settings(input.plugins, input.baseline_plugins);
-    if (!substitutes.ok()) return substitutes.error();
     for (const auto& [head, base] : (*substitutes)["plugin_substitutes"].items()) {
       options.other_plugin_substitutes[head] = base.get<std::string>();
     }

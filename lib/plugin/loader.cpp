@@ -135,6 +135,12 @@ Status probe_in_child(const std::string& path) {
   const pid_t pid = ::fork();
   if (pid < 0) return {};  // cannot probe: the load below still reports what it can
   if (pid == 0) {
+    // The default actions, so a crash ends this child with its signal: a handler the
+    // parent installed (a test framework's, velo's own) would report it as the parent's.
+    for (int fatal : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGALRM}) ::signal(fatal, SIG_DFL);
+    sigset_t all;
+    ::sigemptyset(&all);
+    ::sigprocmask(SIG_SETMASK, &all, nullptr);
     ::alarm(kProbeSeconds);  // SIGALRM ends a plugin that hangs while loading
     void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (handle) {

@@ -229,7 +229,8 @@ Status Parser::read_plugins(const toml::table& table) const {
     const ScenarioPluginLoader& loader = plugin_loader();
     if (!loader) return error_at(element.source(), "this command does not load plugins");
     if (auto loaded = loader(registry_, {resolved}); !loaded.ok()) {
-      return error_at(element.source(), loaded.error().message);
+      // The plugin's own path (the error's location, when it has one) and what went wrong.
+      return error_at(element.source(), loaded.error().describe());
     }
   }
   return {};

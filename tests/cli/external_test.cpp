@@ -64,7 +64,8 @@ TEST_CASE("command cases run in workers, parameters substituted, per-run metrics
   CHECK(contains(run.out, "head"));
   const auto json = read_json(report);
   REQUIRE(json["cases"].size() == 4);
-  CHECK(json["cases"][0]["id"] == "command/head/bytes=16");
+  // A variant's own parameters are part of its id, as for built-in variants (percent-encoded).
+  CHECK(json["cases"][0]["id"] == "command/head/bytes=16,command=head%20-c%20{bytes}%20%2Fdev%2Fzero");
   for (const auto& c : json["cases"]) {
     CHECK(c["status"] == "ok");
     CHECK(c["metrics"]["ns_per_op"]["samples"].size() == 2);

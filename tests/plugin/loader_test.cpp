@@ -186,6 +186,7 @@ TEST_CASE("scenarios name plugins relative to their file and validate plugin par
                                 (dir / "m.toml").string(), registry);
   REQUIRE_FALSE(missing.ok());
   CHECK(has(missing.error().describe(), "m.toml:4:"));
+  INFO(missing.error().message);
   CHECK(has(missing.error().message, "nope.so"));
   std::filesystem::remove_all(dir);
 }

@@ -32,7 +32,7 @@ TEST_CASE("a Go-format program is a variant in a built-in family's table", "[ext
       "params = { command = \"printf 'BenchmarkX-2\\\\t100\\\\t{increments}.5 ns/op\\\\t7 B/op\\\\n'\" }\n");
   REQUIRE(cases.size() == 2);
   CHECK(cases[1].group == cases[0].group);  // one table
-  const auto result = velo::measure_case(cases[1]);
+  const auto result = velo::measure_case(velo::registry(), cases[1]);
   INFO(result.reason);
   REQUIRE(result.status == velo::report::CaseStatus::ok);
   const auto* ns = result.find_metric("ns_per_op");
@@ -50,10 +50,10 @@ TEST_CASE("an external variant's failures and missing programs", "[external]") {
       "[[variant]]\nname = \"missing\"\nimpl = \"external_command\"\n"
       "params = { command = \"velo-no-such-program-anywhere -x\" }\n");
   REQUIRE(cases.size() == 4);
-  const auto silent = velo::measure_case(cases[1]);
+  const auto silent = velo::measure_case(velo::registry(), cases[1]);
   CHECK(silent.status == velo::report::CaseStatus::failed);
   CHECK(silent.reason.find("no Go benchmark result line") != std::string::npos);
-  const auto failing = velo::measure_case(cases[2]);
+  const auto failing = velo::measure_case(velo::registry(), cases[2]);
   CHECK(failing.status == velo::report::CaseStatus::failed);
   CHECK(failing.reason.find("cannot-compile") != std::string::npos);
   REQUIRE(cases[3].skip_reason);
