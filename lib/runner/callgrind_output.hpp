@@ -45,8 +45,8 @@ Expected<CallgrindDump> parse_callgrind_dump(std::string_view text, const std::s
 // L1/LL misses and the estimated cycles; with the branch simulation's, the
 // mispredictions (core/count_metric.hpp names them).
 //
-// Estimated cycles follow iai-callgrind's model (itself after Valgrind's cachegrind
-// documentation and "Cycle estimation" in the iai README): L1 hits + 5 x LL hits +
+// Estimated cycles follow iai-callgrind's model (Itamar Turner-Trauring's formula from
+// "Consistent benchmarking in CI", pythonspeed.com, as iai implemented it): L1 hits + 5 x LL hits +
 // 35 x RAM hits, where accesses = Ir + Dr + Dw, L1 misses = I1mr + D1mr + D1mw, RAM
 // hits = ILmr + DLmr + DLmw (last-level misses), LL hits = L1 misses - RAM hits and L1
 // hits = accesses - L1 misses. The weights are rough latencies, not this CPU's; the

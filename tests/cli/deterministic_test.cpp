@@ -195,6 +195,29 @@ TEST_CASE("a bad [run] measure names the file and line", "[deterministic]") {
   CHECK_THAT(check.err, Catch::Contains("\"instructions\""));
 }
 
+// Hidden ([.plugin]): run by the test plugin/deterministic, which passes the test plugins' directory.
+TEST_CASE("a plugin's variant is counted like a built-in one", "[.plugin][deterministic]") {
+  const char* plugins = std::getenv("VELO_TEST_PLUGINS");
+  REQUIRE(plugins != nullptr);
+  const fs::path dir = scratch();
+  std::ofstream(dir / "plugin.toml") << "[scenario]\nname = \"det-plugin\"\nfamily = \"counters\"\n"
+                                        "[params]\nthreads = 1\n[run]\nrepetitions = 2\nops = 100\n"
+                                        "[[variant]]\nname = \"mine\"\nimpl = \"atomic_counter\"\n";
+  auto run = run_velo({"run", (dir / "plugin.toml").string(), "--plugin", std::string(plugins) + "/velo_test_good.so",
+                       "--measure", "instructions", "-q", "-o", (dir / "plugin.json").string()},
+                      {.scratch = dir});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const json report = read_json(dir / "plugin.json");
+  const json* c = find_case(report, "counters/mine/increments=100,threads=1");
+  if (c == nullptr) c = &report["cases"][0];
+  REQUIRE((*c)["status"] == "ok");
+  const json& samples = (*c)["metrics"]["instructions_per_op"]["samples"];
+  REQUIRE(samples.size() == 2);
+  CHECK(samples[0] == samples[1]);
+  CHECK(samples[0].get<double>() > 0);
+}
+
 int main(int argc, char** argv) {
   const char* path = std::getenv("PATH");
   bool found = false;
