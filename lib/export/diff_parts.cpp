@@ -21,6 +21,21 @@ std::string format_delta(double delta) {
 
 namespace detail {
 
+std::string format_count(double value) {
+  std::string text = fmt::format("{:.3f}", value);
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  return text;
+}
+
+std::string value_cell(const report::MetricComparison& mc, const stats::Summary& s) {
+  return mc.test == report::Test::exact_count ? format_count(s.median) : value_with_spread(s);
+}
+
+std::string p_cell(const report::MetricComparison& mc) {
+  return mc.test == report::Test::exact_count ? "exact" : format_significant(mc.p_adjusted, 2);
+}
+
 std::string value_with_spread(const stats::Summary& s) {
   const double half = std::max(s.median - s.ci.low, s.ci.high - s.median);
   const double pct = s.median != 0 ? 100 * half / std::fabs(s.median) : 0;

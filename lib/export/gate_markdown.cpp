@@ -16,18 +16,6 @@ namespace velo::exporter {
 
 using namespace detail;  // the shared pieces, and report's comparison types
 
-namespace {
-
-// A count per op with up to three decimals, trailing zeros dropped: 1234.5, 52.013.
-std::string format_count(double value) {
-  std::string text = fmt::format("{:.3f}", value);
-  while (text.back() == '0') text.pop_back();
-  if (text.back() == '.') text.pop_back();
-  return text;
-}
-
-}  // namespace
-
 std::string gate_markdown(const report::GateResult& result) {
   using report::FindingKind;
   std::string out = fmt::format("## velo gate: {}\n\n", result.passed() ? "passed ✅" : "failed ❌");

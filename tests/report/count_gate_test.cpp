@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/count_metric.hpp"
+#include "export/diff.hpp"
 #include "report/compare.hpp"
 #include "report/gate.hpp"
 
@@ -129,4 +130,17 @@ TEST_CASE("reports measured in different modes are warned about", "[gate][counts
   bool warned = false;
   for (const auto& w : cmp.warnings) warned |= w.find("different modes") != std::string::npos;
   CHECK(warned);
+}
+
+TEST_CASE("the Markdown summaries show exact counts in full with their percent change", "[gate][counts]") {
+  const auto base = make_report({counted("a", {1234.5, 1234.5})});
+  const auto head = make_report({counted("a", {1246.845, 1246.845})});  // +1%
+  const auto result = report::evaluate_gate(base, head, {});
+  const std::string gate = exporter::gate_markdown(result);
+  CHECK_THAT(gate, Catch::Contains("1234.5 → 1246.845 instr"));
+  CHECK_THAT(gate, Catch::Contains("+1.00%"));
+  CHECK_THAT(gate, Catch::Contains("exact counts"));
+  CHECK_THAT(gate, Catch::Contains("counts identical in every repetition judged by their change against 0.50%"));
+  const std::string compare = exporter::diff_markdown(result.comparison);
+  CHECK_THAT(compare, Catch::Contains("| 1234.5 | 1246.845 | +1.00% | exact | worse |"));
 }
