@@ -83,9 +83,11 @@ report::CaseResult run_in_worker(const Case& spec, const WorkerOptions& options,
     }
   }
 
-  // --measure instructions: the worker runs under callgrind (runner/valgrind.hpp).
+  // --measure instructions: the worker runs under callgrind (runner/valgrind.hpp), unless
+  // the case's work runs in other processes (an external family; measure_case skips it).
+  const Family* family = options.registry->find(spec.family);
   std::optional<ValgrindLaunch> valgrind;
-  if (spec.settings.measure.mode == MeasureMode::instructions) {
+  if (spec.settings.measure.mode == MeasureMode::instructions && family && family->runner_probes) {
     auto prepared = ValgrindLaunch::prepare(spec.settings.measure);
     if (!prepared.ok()) return fail(report::CaseStatus::failed, prepared.error().message);
     valgrind.emplace(std::move(*prepared));
