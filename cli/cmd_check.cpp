@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/plugin_option.hpp"
 #include "scenario/scenario.hpp"
 
 namespace velo::cli {
@@ -11,7 +12,13 @@ void add_check_command(CLI::App& app, Context& context) {
   CLI::App* check = app.add_subcommand("check", "Validate scenario files (and directories of them) without running");
   auto paths = std::make_shared<std::vector<std::string>>();
   check->add_option("scenarios", *paths, "Scenario files or directories")->required();
-  check->callback([&context, paths] {
+  auto plugins = std::make_shared<std::vector<std::string>>();
+  add_plugin_option(check, *plugins);
+  check->callback([&context, paths, plugins] {
+    if (!load_plugin_options(*plugins)) {
+      context.exit_code = exit_code::bad_input;
+      return;
+    }
     auto scenarios = load_scenarios(*paths, registry());
     if (!scenarios.ok()) {
       print_error(scenarios.error().describe());

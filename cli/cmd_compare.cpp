@@ -4,6 +4,8 @@
 #include "app/compare.hpp"
 #include "cli/commands.hpp"
 #include "cli/compare_args.hpp"
+#include "core/atomic_file.hpp"
+#include "export/html_report.hpp"
 
 namespace velo::cli {
 
@@ -13,6 +15,7 @@ void add_compare_command(CLI::App& app, Context& context) {
     std::string format = "table";
     std::string sort = "report";
     std::string color = "auto";
+    std::string html;  // --html FILE
   };
   auto args = std::make_shared<Args>();
   CLI::App* cmd = app.add_subcommand(
@@ -23,16 +26,28 @@ void add_compare_command(CLI::App& app, Context& context) {
       ->check(CLI::IsMember({"report", "delta"}))
       ->capture_default_str();
   add_color_option(*cmd, args->color, "Colour verdicts");
+  cmd->add_option("--html", args->html, "Also write the comparison as a self-contained HTML page with charts");
   cmd->callback([&context, args] {
-    const auto comparison = app::compare(args->request);
-    if (!comparison.ok()) {
-      context.exit_code = fail(comparison.error());
+    if (!args->html.empty()) {
+      if (auto writable = check_writable(args->html); !writable.ok()) {
+        context.exit_code = fail(writable.error());
+        return;
+      }
+    }
+    const auto outcome = app::compare(args->request);
+    if (!outcome.ok()) {
+      context.exit_code = fail(outcome.error());
       return;
     }
+    const report::Comparison& comparison = outcome->comparison;
     const auto* format = exporter::formats().find(exporter::Takes::comparison, args->format);
-    auto text = format->render({.comparison = &*comparison},
+    auto text = format->render({.comparison = &comparison},
                                {.color = use_color(args->color), .sort_by_delta = args->sort == "delta"});
     context.exit_code = text.ok() ? print_output(*text) : fail(text.error());
+    if (!args->html.empty() && context.exit_code == exit_code::ok) {
+      const auto& [base, head] = outcome->reports;
+      context.exit_code = print_output(exporter::compare_html(comparison, base, head), args->html);
+    }
   });
 }
 

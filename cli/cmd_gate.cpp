@@ -4,7 +4,9 @@
 #include "app/gate.hpp"
 #include "cli/commands.hpp"
 #include "cli/compare_args.hpp"
+#include "cli/history_gate.hpp"
 #include "core/atomic_file.hpp"
+#include "export/html_report.hpp"
 #include "families/family.hpp"
 
 namespace velo::cli {
@@ -14,12 +16,15 @@ namespace {
 struct GateArgs {
   app::GateRequest request;
   std::string summary;
+  std::string html;  // --html FILE
   std::string format = "text";
+  HistoryGateArgs history;  // --history DB: judge HEAD against a history instead of BASE
 };
 
 int gate(const GateArgs& args) {
-  if (!args.summary.empty()) {
-    if (auto writable = check_writable(args.summary); !writable.ok()) return fail(writable.error());
+  for (const std::string* output : {&args.summary, &args.html}) {
+    if (output->empty()) continue;
+    if (auto writable = check_writable(*output); !writable.ok()) return fail(writable.error());
   }
   auto outcome = app::gate(registry(), args.request);
   if (!outcome.ok()) return fail(outcome.error());
@@ -30,6 +35,11 @@ int gate(const GateArgs& args) {
     auto text = markdown->render({.gate = &result}, {});
     if (!text.ok()) return fail(text.error());
     if (auto written = write_file_atomically(args.summary, *text); !written.ok()) return fail(written.error());
+  }
+  if (!args.html.empty()) {
+    const auto& [base, head] = outcome->reports;
+    const std::string page = exporter::gate_html(result, outcome->policy, base, head);
+    if (auto written = write_file_atomically(args.html, page); !written.ok()) return fail(written.error());
   }
   const auto* format = exporter::formats().find(exporter::Takes::gate, args.format);
   auto text = format->render({.gate = &result}, {.color = use_color("auto")});
@@ -47,6 +57,7 @@ void add_gate_command(CLI::App& app, Context& context) {
   cmd->add_option("--max-regression", args->request.max_regression, "Global threshold, e.g. 5% (default 5%)");
   cmd->add_option("--gate-file", args->request.gate_file, "TOML file with per-metric and per-case thresholds");
   cmd->add_option("--summary", args->summary, "Write a Markdown summary here (CI step summary, PR comment)");
+  cmd->add_option("--html", args->html, "Write the verdict and comparison as a self-contained HTML page with charts");
   cmd->add_option("--confirm", args->request.confirm,
                   "Scenario files: re-measure suspected regressions, as HEAD's run was measured, and keep only "
                   "those the rerun confirms")
@@ -56,7 +67,36 @@ void add_gate_command(CLI::App& app, Context& context) {
       ->expected(2);
   add_format_option(*cmd, args->format, exporter::offered_by_gate);
   cmd->add_flag("-q,--quiet", args->request.quiet, "No progress while confirming");
-  cmd->callback([&context, args] { context.exit_code = gate(*args); });
+  // --history DB HEAD.json: the one report given is HEAD (cli/history_gate.hpp).
+  cmd->get_option("head")->required(false);
+  cmd->add_option("--history", args->history.db,
+                  "History database: judge HEAD.json (the only report given) against the recent history of "
+                  "--branch instead of a BASE report (docs/history.md)");
+  cmd->add_option("--branch", args->history.branch, "With --history: the base branch (default: every branch)");
+  cmd->add_option("--window", args->history.window, "With --history: how many recent commits to judge against")
+      ->capture_default_str();
+  cmd->add_option("--sigmas", args->history.sigmas, "With --history: spreads beyond the history's centre to flag")
+      ->capture_default_str();
+  cmd->callback([&context, args] {
+    const app::CompareRequest& compare = args->request.compare;
+    if (!args->history.db.empty()) {
+      if (!compare.head.empty()) {
+        context.exit_code = fail(make_error("--history takes one report, HEAD.json, instead of BASE.json HEAD.json"));
+        return;
+      }
+      args->history.head = compare.base;
+      args->history.max_regression = args->request.max_regression;
+      args->history.filter = compare.filter;
+      args->history.metrics = compare.metrics;
+      context.exit_code = history_gate(args->history);
+      return;
+    }
+    if (compare.head.empty()) {
+      context.exit_code = fail(make_error("gate: expected BASE.json HEAD.json (or --history DB HEAD.json)"));
+      return;
+    }
+    context.exit_code = gate(*args);
+  });
 }
 
 }  // namespace velo::cli

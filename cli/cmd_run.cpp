@@ -4,6 +4,9 @@
 
 #include "app/run.hpp"
 #include "cli/commands.hpp"
+#include "cli/plugin_option.hpp"
+#include "core/atomic_file.hpp"
+#include "export/html_report.hpp"
 #include "core/text.hpp"
 #include "scenario/scenario.hpp"
 
@@ -23,6 +26,8 @@ struct RunArgs {
   bool profile_thread_root = false;
   bool no_profile = false;
   std::string baseline_velo;
+  bool details = false;  // --details: layouts under every table, reasons in full
+  std::string html;      // --html FILE: also the HTML report (export/html_report.hpp)
 };
 
 // "--min-time 50ms" -> seconds, or an error naming the option.
@@ -58,17 +63,34 @@ Expected<app::RunInput> run_input(const RunArgs& args) {
 int run(const RunArgs& args) {
   auto input = run_input(args);
   if (!input.ok()) return fail(input.error());
+  if (!load_plugin_options(input->plugins)) return exit_code::bad_input;
+  if (!args.html.empty()) {
+    if (auto writable = check_writable(args.html); !writable.ok()) return fail(writable.error());
+  }
   // The stdout format is known before measuring, so a typo cannot cost a run.
   const auto* format = exporter::formats().find(exporter::Takes::report, args.format);
   auto output = app::run(registry(), *input);
   if (!output.ok()) return fail(output.error());
   const SessionResult& session = output->session;
   int exit_code = output->exit_code;
-  auto table = format->render({.report = &session.report}, {.color = use_color(args.color)});
+  auto table = format->render({.report = &session.report}, {.color = use_color(args.color), .details = args.details});
   if (!table.ok()) exit_code = fail(table.error());
   else if (print_output(*table) != exit_code::ok && exit_code != exit_code::interrupted) exit_code = exit_code::bad_input;
   if (!input->quiet) {
     for (const auto& line : output->written) fmt::print(stderr, "{}\n", line);
+  }
+  // The HTML page (the same report, drawn) after the table, so a failure here loses nothing.
+  if (!args.html.empty()) {
+    exporter::HtmlOptions html;
+    exporter::add_flamegraphs(session.report, html);
+    const exporter::NamedReport named{.source = input->out, .report = &session.report};
+    const std::string page = exporter::run_html(std::span<const exporter::NamedReport>(&named, 1), html);
+    if (auto written = write_file_atomically(args.html, page); !written.ok()) {
+      print_error(written.error().describe());
+      if (exit_code != exit_code::interrupted) exit_code = exit_code::bad_input;
+    } else if (!input->quiet) {
+      fmt::print(stderr, "HTML report written to {}\n", args.html);
+    }
   }
   for (const auto& error : output->errors) print_error(error.describe());
   if (session.profiled_cases > 0 && !input->quiet) {
@@ -112,6 +134,13 @@ void add_run_command(CLI::App& app, Context& context) {
       ->type_name("KEY=VALUE");
   add_format_option(*cmd, args->format, exporter::offered_by_run);
   add_color_option(*cmd, args->color, "Colour the table");
+  cmd->add_option("--html", args->html, "Also write a self-contained HTML report with charts here (docs/reports.md)");
+  cmd->add_flag("--details", args->details,
+                "Print per-case details (struct layouts) under every table, not only the first, and long reasons in full");
+  add_plugin_option(cmd, args->input.plugins);
+  cmd->add_option("--baseline-plugin", args->input.baseline_plugins,
+                  "The base build of each --plugin (repeatable, same order): every fork is measured with both "
+                  "builds, back to back; the base build's report goes to --baseline-out");
   cmd->add_flag("-q,--quiet", args->input.quiet, "No progress on stderr");
   cmd->add_flag("--no-isolate", args->no_isolate,
                 "Run cases in this process (debugging; no timeouts, no per-case peak RSS)");
@@ -130,6 +159,13 @@ void add_run_command(CLI::App& app, Context& context) {
                   "Another velo build (e.g. the base commit's): measure every fork with it too, interleaved with "
                   "this build, and write its report to --baseline-out (see docs/gate.md)");
   cmd->add_option("--baseline-out", args->input.baseline_out, "Where --baseline-velo's report goes")->capture_default_str();
+  auto* shard = cmd->add_option("--shard", args->input.shard,
+                                "I/N: measure only shard I of N of the cases, for a CI matrix; merge the reports "
+                                "with velo merge")
+                    ->type_name("I/N");
+  cmd->add_option("--shard-durations", args->input.shard_durations,
+                  "A previous report: balance the shards by its cases' wall times (default: by count)")
+      ->needs(shard);
   cmd->add_flag("--no-profile", args->no_profile, "Profile nothing, whatever the scenarios' [profile] tables say")
       ->excludes(profile)
       ->excludes(hz)

@@ -45,5 +45,9 @@ void add_gate_command(CLI::App& app, Context& context);
 void add_worker_command(CLI::App& app, Context& context);  // hidden: the isolated worker
 void add_flame_command(CLI::App& app, Context& context);
 void add_export_command(CLI::App& app, Context& context);
+void add_history_command(CLI::App& app, Context& context);
+void add_merge_command(CLI::App& app, Context& context);
+void add_report_command(CLI::App& app, Context& context);  // HTML page of reports
+void add_show_command(CLI::App& app, Context& context);    // one case of a report in full
 
 }  // namespace velo::cli

@@ -7,6 +7,8 @@
 #include "cli/commands.hpp"
 #include "core/build_info.hpp"
 #include "core/text.hpp"
+#include "families/extensible_registry.hpp"
+#include "plugin/plugin.hpp"
 
 namespace {
 
@@ -33,6 +35,7 @@ int run(int argc, char** argv) {
              "130 interrupted.\nDocs: README.md and docs/ in the velo source tree.");
 
   velo::cli::Context context;
+  velo::plugin::enable_scenario_plugins(velo::extensible_registry());  // [scenario] plugins = [...]
   velo::cli::add_run_command(app, context);
   velo::cli::add_list_command(app, context);
   velo::cli::add_check_command(app, context);
@@ -40,6 +43,10 @@ int run(int argc, char** argv) {
   velo::cli::add_gate_command(app, context);
   velo::cli::add_flame_command(app, context);
   velo::cli::add_export_command(app, context);
+  velo::cli::add_history_command(app, context);
+  velo::cli::add_merge_command(app, context);
+  velo::cli::add_report_command(app, context);
+  velo::cli::add_show_command(app, context);
   velo::cli::add_worker_command(app, context);
 
   if (auto unknown = unknown_command(app, argc, argv)) {

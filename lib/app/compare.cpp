@@ -64,7 +64,7 @@ Status check_metrics_exist(const std::vector<std::string>& metrics, const report
   return {};
 }
 
-Expected<report::Comparison> compare(const CompareRequest& request) {
+Expected<CompareOutcome> compare(const CompareRequest& request) {
   auto options = compare_options(request);
   if (!options.ok()) return options.error();
   auto reports = read_reports(request);
@@ -72,7 +72,8 @@ Expected<report::Comparison> compare(const CompareRequest& request) {
   if (auto known = check_metrics_exist(request.metrics, reports->base, reports->head, "--metric"); !known.ok()) {
     return known.error();
   }
-  return report::compare_reports(reports->base, reports->head, *options);
+  report::Comparison comparison = report::compare_reports(reports->base, reports->head, *options);
+  return CompareOutcome{.reports = std::move(*reports), .comparison = std::move(comparison)};
 }
 
 }  // namespace velo::app

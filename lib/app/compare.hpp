@@ -41,7 +41,12 @@ Expected<ReportPair> read_reports(const CompareRequest& request);
 Status check_metrics_exist(const std::vector<std::string>& metrics, const report::Report& base,
                            const report::Report& head, std::string_view what);
 
+struct CompareOutcome {
+  ReportPair reports;
+  report::Comparison comparison;
+};
+
 // The whole `velo compare`: read, check, compare.
-Expected<report::Comparison> compare(const CompareRequest& request);
+Expected<CompareOutcome> compare(const CompareRequest& request);
 
 }  // namespace velo::app

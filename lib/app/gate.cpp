@@ -77,7 +77,7 @@ Expected<GateOutcome> gate(const Registry& registry, const GateRequest& request)
     }
   }
 
-  GateOutcome outcome{.result = report::evaluate_gate(base, head, policy)};
+  GateOutcome outcome{.result = report::evaluate_gate(base, head, policy), .policy = policy, .reports = *reports};
   if (!request.confirm_with.empty()) {
     CompareRequest second = request.compare;
     second.base = request.confirm_with.at(0);

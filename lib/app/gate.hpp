@@ -25,6 +25,8 @@ struct GateRequest {
 
 struct GateOutcome {
   report::GateResult result;
+  report::GatePolicy policy;  // the thresholds applied (the HTML page draws them)
+  ReportPair reports;
   // What reading HEAD's run request had to overlook, when --confirm re-ran it.
   std::vector<std::string> warnings;
 };

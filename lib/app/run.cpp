@@ -11,6 +11,8 @@
 #include "core/atomic_file.hpp"
 #include "core/pattern.hpp"
 #include "core/text.hpp"
+#include "plugin/plugin.hpp"
+#include "shard/shard.hpp"
 #include "scenario/scenario.hpp"
 
 namespace velo::app {
@@ -42,7 +44,7 @@ Status check_profile_dir(const std::string& dir) {
 
 Status check_outputs(const RunInput& input) {
   if (auto ok = check_output(input.out, "--out"); !ok.ok()) return ok;
-  if (input.request.baseline_velo) {
+  if (input.request.baseline_velo || !input.baseline_plugins.empty()) {
     if (auto ok = check_output(input.baseline_out, "--baseline-out"); !ok.ok()) return ok;
     if (input.baseline_out == input.out) {
       return make_error(fmt::format("--out and --baseline-out are both '{}': one report would overwrite the other",
@@ -56,6 +58,14 @@ Status check_outputs(const RunInput& input) {
 
 Expected<RunOutput> run(const Registry& registry, const RunInput& input) {
   report::RunRequest request = input.request;
+  // Checked before the scenarios: without the --plugin it pairs with, a scenario
+  // naming the plugin's implementations would fail first, and less clearly.
+  std::optional<nlohmann::json> substitutes;
+  if (!input.baseline_plugins.empty()) {
+    auto settings = plugin::substitute_settings(input.plugins, input.baseline_plugins);
+    if (!settings.ok()) return settings.error();
+    substitutes = std::move(*settings);
+  }
   std::optional<Pattern> filter;
   if (!request.filter.empty()) {
     auto compiled = Pattern::compile(request.filter, "--filter");
@@ -73,6 +83,12 @@ Expected<RunOutput> run(const Registry& registry, const RunInput& input) {
   if (cases.empty()) {
     return make_error(fmt::format("--filter '{}' matches none of the {} cases", request.filter, expanded->size()));
   }
+  if (!input.shard.empty()) {
+    auto selected = shard::select(std::move(cases), input.shard, input.shard_durations);
+    if (!selected.ok()) return selected.error();
+    cases = std::move(selected->cases);
+    request.shard = std::move(selected->setting);
+  }
 
   std::vector<report::ScenarioRecord> records;
   for (const Scenario& s : *scenarios) {
@@ -88,7 +104,22 @@ Expected<RunOutput> run(const Registry& registry, const RunInput& input) {
 
   SessionOptions options;
   options.quiet = input.quiet;
-  if (request.baseline_velo) {
+  request.plugins = plugin::loaded_identities();
+  if (!input.baseline_plugins.empty()) {
+    // This velo measures both builds of the plugins, fork by fork (lib/plugin/plugin.hpp).
+    const char* conflict = request.baseline_velo ? "--baseline-velo"
+                           : !request.isolate    ? "--no-isolate"
+                           : !request.profiles.empty() ? "profiling"
+                                                       : nullptr;
+    if (conflict) return make_error(fmt::format("--baseline-plugin cannot be combined with {}", conflict));
+    for (const auto& [head, base] : (*substitutes)["plugin_substitutes"].items()) {
+      options.other_plugin_substitutes[head] = base.get<std::string>();
+    }
+    auto build = build_provenance(std::filesystem::read_symlink("/proc/self/exe").string());
+    if (!build.ok()) return build.error();
+    options.other_build = *build;
+    request.baseline_plugins = input.baseline_plugins;
+  } else if (request.baseline_velo) {
     // Both builds' workers are needed, and profiling both sides into one directory
     // would mix their stacks: profile in a separate pass.
     const char* conflict = !request.isolate ? "--no-isolate" : !request.profiles.empty() ? "profiling" : nullptr;

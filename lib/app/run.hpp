@@ -24,7 +24,15 @@ struct RunInput {
   ProfileOverrides profiling;
   std::string profile_dir = "velo-profiles";
   std::string out = "velo-report.json";
-  std::string baseline_out = "velo-baseline.json";  // with request.baseline_velo
+  std::string baseline_out = "velo-baseline.json";  // with request.baseline_velo or baseline_plugins
+  // --plugin paths (already loaded by the caller) and --baseline-plugin, their base
+  // builds in the same order: then the run is paired, this velo measuring both.
+  std::vector<std::string> plugins;
+  std::vector<std::string> baseline_plugins;
+  // --shard I/N: only shard I of N of the cases (shard/shard.hpp), balanced by the wall
+  // times of the report --shard-durations names, else by count.
+  std::string shard;
+  std::string shard_durations;
   bool quiet = false;
 };
 

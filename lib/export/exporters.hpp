@@ -19,6 +19,10 @@ struct TableOptions {
   // Where families (headline metrics, describe_details) are looked up; nullptr =
   // velo::registry(). Tests pass their own.
   const Registry* families = nullptr;
+  // Terminal tables: print per-case details (struct layouts) under every table they
+  // belong to, and reasons cut short in a row in full under the table; by default each
+  // distinct details text is printed once, under its first table.
+  bool details = false;
 };
 
 std::string comparison_table(const report::Report& report, const TableOptions& options = {});

@@ -11,6 +11,7 @@
 #include "export/gbench.hpp"
 #include "export/pprof.hpp"
 #include "export/speedscope.hpp"
+#include "export/table_summary.hpp"
 
 namespace velo::exporter {
 
@@ -65,7 +66,15 @@ Render takes(F f) {
   return [f](const Input& in, const RenderOptions& o) -> Expected<std::string> { return f(*(in.*Member), o); };
 }
 
-TableOptions table_options(const RenderOptions& o) { return {.color = o.color, .families = o.families}; }
+TableOptions table_options(const RenderOptions& o) {
+  return {.color = o.color, .families = o.families, .details = o.details};
+}
+
+// The terminal tables, then the short summary of each (fastest variant, spread).
+std::string table_with_summary(const report::Report& report, const TableOptions& options) {
+  const std::string summary = comparison_summary(report, options);
+  return comparison_table(report, options) + (summary.empty() ? "" : "\n" + summary);
+}
 DiffOptions diff_options(const RenderOptions& o) { return {.color = o.color, .sort_by_delta = o.sort_by_delta}; }
 
 constexpr unsigned kRunAndExport = offered_by_run | offered_by_export;
@@ -74,7 +83,7 @@ FormatRegistry builtin_formats() {
   FormatRegistry r;
   // Reports (velo run's stdout; velo export REPORT.json --to ...).
   r.add({"table", Takes::report, offered_by_run, false, "comparison tables for the terminal",
-         takes<&Input::report>([](const report::Report& x, const RenderOptions& o) { return comparison_table(x, table_options(o)); })});
+         takes<&Input::report>([](const report::Report& x, const RenderOptions& o) { return table_with_summary(x, table_options(o)); })});
   r.add({"markdown", Takes::report, kRunAndExport, false, "the comparison tables as GitHub Markdown (report)",
          takes<&Input::report>([](const report::Report& x, const RenderOptions& o) { return comparison_markdown(x, table_options(o)); })});
   r.add({"csv", Takes::report, kRunAndExport, false, "one row per case and metric (report)",

@@ -45,6 +45,7 @@ struct Input {
 struct RenderOptions {
   bool color = false;          // ANSI colour on a terminal
   bool sort_by_delta = false;  // comparisons: largest change first
+  bool details = false;        // run tables: per-case details under every table, reasons in full
   int hz = 99;                 // folded stacks: samples per second (pprof's time per sample)
   std::string source_name;     // folded stacks: the input's file name (speedscope's profile name)
   const Registry* families = nullptr;  // headline metrics and details; nullptr = velo::registry()

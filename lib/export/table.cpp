@@ -1,12 +1,16 @@
 // Comparison tables for the terminal: columns aligned by display width, long
-// failure reasons shortened to the table's width, ANSI colour only when asked.
+// failure reasons shortened in the row and printed in full under the table, each
+// distinct details text (struct layouts) once, a summary after the tables, ANSI
+// colour only when asked.
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 
 #include "core/text.hpp"
 #include "export/run_tables.hpp"
 #include "export/exporters.hpp"
+#include "export/table_summary.hpp"
 #include "export/text_width.hpp"
 
 namespace velo::exporter {
@@ -49,7 +53,10 @@ std::vector<std::string> metric_column_texts(const ComparisonTable& table, std::
   return texts;
 }
 
-void render_table(std::string& out, const ComparisonTable& table, bool color) {
+// Details texts already printed, and under which table; see TableOptions::details.
+using ShownDetails = std::map<std::string, std::string>;
+
+void render_table(std::string& out, const ComparisonTable& table, bool color, ShownDetails* shown, bool full_reasons) {
   // Cell texts, column by column: variant, one per metric, ratio.
   std::vector<std::string> headers = {"variant"};
   std::vector<std::vector<std::string>> columns(1);
@@ -92,12 +99,15 @@ void render_table(std::string& out, const ComparisonTable& table, bool color) {
   emit_line(header);
   emit_line(rule);
 
+  std::vector<const ComparisonRow*> cut_short;  // reasons shortened in the row, printed in full below
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
     const ComparisonRow& row = table.rows[r];
     std::string line = pad_right(row.label, widths[0]);
     if (!row.ok) {
       line += kGap;
-      line += truncate_to_width(first_line(row.status), status_width);
+      const std::string shown_status = truncate_to_width(first_line(row.status), status_width);
+      if (shown_status != row.status) cut_short.push_back(&row);
+      line += shown_status;
       emit_line(line);
       continue;
     }
@@ -116,14 +126,69 @@ void render_table(std::string& out, const ComparisonTable& table, bool color) {
   if (table.any_unstable) out += fmt::format("{}{}\n", kIndent, kUnstableLegend);
   if (table.any_threads_apart) out += fmt::format("{}{}\n", kIndent, kThreadsApartLegend);
   if (table.any_forks_disagree) out += fmt::format("{}{}\n", kIndent, kForksDisagreeLegend);
+  if (!cut_short.empty() && !full_reasons) {
+    out += fmt::format("{}(reasons cut short above: velo run --details prints them in full, as does velo show REPORT CASE)\n",
+                       kIndent);
+  }
+  for (const ComparisonRow* row : full_reasons ? cut_short : std::vector<const ComparisonRow*>{}) {
+    // In full; the reason's own lines (a worker's stderr) indented under it.
+    std::string text = row->status;
+    for (std::size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at + 1)) {
+      text.insert(at + 1, std::string(kIndent) + "  ");
+    }
+    out += fmt::format("{}{}: {}\n", kIndent, row->label, text);
+  }
+  std::vector<std::string> printed_under;  // earlier tables whose details this one shares
+  auto shared = [&](const std::string& text) {
+    if (!shown) return false;
+    const auto [at, first] = shown->emplace(text, table.title);
+    if (!first && at->second != table.title &&
+        std::find(printed_under.begin(), printed_under.end(), at->second) == printed_under.end()) {
+      printed_under.push_back(at->second);
+    }
+    return !first;
+  };
   for (const auto& details : table.details) {
-    out += '\n';
+    if (shared(details)) continue;
+    // A struct layout (pahole-style, "struct NAME {" to "};") is the same under every
+    // parameter point of a scenario while the lines around it (e.g. how many bytes the
+    // scan touches) are not: layouts are kept apart and printed once too.
+    std::string kept;
+    std::string block;
+    bool in_struct = false;
     for (std::size_t start = 0; start < details.size();) {
       std::size_t end = details.find('\n', start);
       if (end == std::string::npos) end = details.size();
-      out += fmt::format("{}{}\n", kIndent, details.substr(start, end - start));
+      const std::string line = details.substr(start, end - start) + "\n";
+      start = end + 1;
+      if (!in_struct && line.rfind("struct ", 0) == 0 && line.size() >= 3 && line[line.size() - 2] == '{') {
+        in_struct = true;
+        block = line;
+        continue;
+      }
+      if (!in_struct) {
+        kept += line;
+        continue;
+      }
+      block += line;
+      if (line == "};\n") {
+        in_struct = false;
+        if (!shared(block)) kept += block;
+      }
+    }
+    if (in_struct) kept += block;  // unterminated: printed as it is
+    if (kept.empty()) continue;
+    out += '\n';
+    for (std::size_t start = 0; start < kept.size();) {
+      std::size_t end = kept.find('\n', start);
+      if (end == std::string::npos) end = kept.size();
+      out += fmt::format("{}{}\n", kIndent, kept.substr(start, end - start));
       start = end + 1;
     }
+  }
+  for (const auto& title : printed_under) {
+    out += fmt::format("{}details as under \"{}\" above (velo run --details repeats them; velo show REPORT CASE)\n",
+                       kIndent, title);
   }
 }
 
@@ -132,14 +197,19 @@ void render_table(std::string& out, const ComparisonTable& table, bool color) {
 std::string comparison_table(const report::Report& report, const TableOptions& options) {
   const std::vector<ComparisonTable> tables = build_comparison(report, options);
   std::string out;
+  ShownDetails shown;
   for (const auto& table : tables) {
     if (!out.empty()) out += '\n';
-    render_table(out, table, options.color);
+    render_table(out, table, options.color, options.details ? nullptr : &shown, options.details);
   }
   const std::vector<std::string> closing = closing_lines(report, tables);
   if (!closing.empty() && !out.empty()) out += '\n';
   for (const auto& line : closing) out += line + "\n";
   return out;
+}
+
+std::string comparison_summary(const report::Report& report, const TableOptions& options) {
+  return tables_summary(build_comparison(report, options));
 }
 
 }  // namespace velo::exporter

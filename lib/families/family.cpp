@@ -18,7 +18,14 @@ const ParamSpec* Family::find_param(const Implementation& impl, std::string_view
   for (const auto& spec : impl.params) {
     if (spec.name == param) return &spec;
   }
-  return nullptr;
+  if (!open_params) return nullptr;
+  auto it = open_specs_.find(param);
+  if (it == open_specs_.end()) {
+    ParamSpec spec{.name = std::string(param), .type = ParamType::text, .default_value = std::string(),
+                   .doc = "substituted for {" + std::string(param) + "}"};
+    it = open_specs_.emplace(spec.name, std::move(spec)).first;
+  }
+  return &it->second;
 }
 
 const MetricSpec* Family::find_metric(std::string_view metric) const {

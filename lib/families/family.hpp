@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -78,6 +79,26 @@ struct CaseError {
 using WorkloadFactory =
     std::function<std::variant<std::unique_ptr<Workload>, CaseError>(const Params&)>;
 
+// What an external harness measured itself (families/external/): a Google
+// Benchmark or Go benchmark binary picks its own iteration counts and reports one
+// value per repetition, so the runner records them instead of timing run().
+struct ExternalRun {
+  int repetitions = 1;
+  double min_time_s = 0.1;  // per repetition
+  double warmup_s = 0;
+};
+struct ExternalMetric {
+  MetricSpec spec;
+  std::vector<double> samples;  // one per repetition
+};
+struct ExternalMeasurement {
+  std::vector<ExternalMetric> metrics;
+  nlohmann::json details = nlohmann::json::object();
+  std::vector<std::string> notes;
+};
+using ExternalMeasure =
+    std::function<std::variant<ExternalMeasurement, CaseError>(const Params&, const ExternalRun&)>;
+
 struct Implementation {
   std::string name;  // the `impl` a scenario names
   std::string doc;   // one line: what design it implements
@@ -96,6 +117,8 @@ struct Implementation {
   std::function<std::map<std::string, std::string>(const Params&)> worker_environment;
 
   WorkloadFactory make;
+  // Set instead of `make` by a harness that measures itself (ExternalMeasure above).
+  ExternalMeasure measure;
 };
 
 struct Family {
@@ -117,10 +140,35 @@ struct Family {
 
   std::vector<Implementation> impls;
 
+  // External families (families/external/): parameters the family does not declare
+  // are still accepted, as text, for substitution into a command line ("{size}").
+  // Family::validate then rejects the ones nothing uses, so a typo is still caught.
+  bool open_params = false;
+  // The runner's in-process probes (the worker's CPU time, context switches and heap
+  // allocations during run()) describe a workload only when its operations run in
+  // the worker. An external family's operations run in other processes, so it turns
+  // them off rather than report velo's own bookkeeping as the benchmark's.
+  bool runner_probes = true;
+  // External families whose cases come from their subject: a Google Benchmark
+  // binary lists its benchmarks. For every matrix point, `list` returns the values
+  // of the parameter `name`, one case each (its id carries name=value); an Error
+  // refuses the scenario like any invalid parameter.
+  struct ListedParam {
+    std::string name;
+    std::function<Expected<std::vector<std::string>>(const Params&)> list;
+  };
+  std::optional<ListedParam> listed_param;
+
   const Implementation* find_impl(std::string_view impl_name) const;
   // The declaration of `param` for `impl`: the family's own or the implementation's.
   const ParamSpec* find_param(const Implementation& impl, std::string_view param) const;
   const MetricSpec* find_metric(std::string_view metric) const;  // includes runner metrics
+
+ private:
+  // The text specs find_param hands out for undeclared names when open_params is
+  // set (map nodes never move, so the pointers stay valid). Scenario expansion is
+  // single-threaded; nothing else asks for parameters.
+  mutable std::map<std::string, ParamSpec, std::less<>> open_specs_;
 };
 
 class Registry {

@@ -34,6 +34,10 @@ nlohmann::ordered_json run_request_to_json(const RunRequest& request) {
     out["profile"] = {{"dir", request.profile_dir}, {"scenarios", std::move(scenarios)}};
   }
   if (request.baseline_velo) out["baseline_velo"] = *request.baseline_velo;
+  if (!request.plugins.empty()) out["plugins"] = request.plugins;
+  if (!request.baseline_plugins.empty()) out["baseline_plugins"] = request.baseline_plugins;
+  if (!request.shard.is_null()) out["shard"] = request.shard;
+  if (request.merged_shards) out["merged_shards"] = *request.merged_shards;
   return nlohmann::ordered_json(out);
 }
 
@@ -119,7 +123,9 @@ RunRequest run_request_from_json(const ojson& json, std::vector<std::string>& wa
   }
   static constexpr std::string_view kKnown[] = {"filter",     "param_overrides", "isolate",   "repetitions",
                                                 "forks",      "pin_threads",     "min_time_s", "warmup_s",
-                                                "timeout_s",  "profile",         "baseline_velo"};
+                                                "timeout_s",  "profile",         "baseline_velo",
+                                                "plugins",    "baseline_plugins", "shard",
+                                                "merged_shards"};
   for (const auto& [key, value] : json.items()) {
     if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
       warnings.push_back(fmt::format("settings.{}: not a setting this velo knows; ignored", key));
@@ -137,6 +143,10 @@ RunRequest run_request_from_json(const ojson& json, std::vector<std::string>& wa
                              std::pair{"timeout_s", &request.timeout_s}}) {
     read_optional(in, key, *target, "a positive number of seconds", is_positive, "the scenario's value");
   }
+  in.read("plugins", request.plugins, "an array", [](const ojson& v) { return v.is_array(); }, "none");
+  in.read("baseline_plugins", request.baseline_plugins, "an array of strings", is_string_list, "none");
+  if (const auto shard = json.find("shard"); shard != json.end()) request.shard = nlohmann::json(*shard);
+  read_optional(in, "merged_shards", request.merged_shards, "an integer from 1 to 100000", is_count, "none");
   std::string baseline;
   in.read("baseline_velo", baseline, "a path", is_string, "none");
   if (!baseline.empty()) request.baseline_velo = baseline;

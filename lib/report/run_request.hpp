@@ -41,6 +41,14 @@ struct RunRequest {
   std::string profile_dir;                   // where folded stacks went; "" = nothing profiled
   std::map<std::string, ProfileRequest> profiles;  // scenario name -> how its cases were profiled
   std::optional<std::string> baseline_velo;  // --baseline-velo: the other build of a paired run
+  // Every plugin loaded for the run (--plugin and [scenario] plugins), as
+  // plugin::loaded_identities() describes them: path, name, version, build id, hash.
+  nlohmann::json plugins = nlohmann::json::array();
+  std::vector<std::string> baseline_plugins;  // --baseline-plugin: the base builds of the plugins
+  // --shard I/N: {"index": I, "count": N, "total_cases": T} (shard/shard.hpp); null when
+  // the run was whole. `velo merge` checks it without trusting its shape.
+  nlohmann::json shard = nullptr;
+  std::optional<int> merged_shards;  // set by `velo merge` on the report it writes
 
   // The part that re-expanding the scenario files needs (scenario/scenario.hpp).
   Overrides overrides() const;

@@ -59,6 +59,40 @@ report::CaseResult failed(report::CaseResult result, report::CaseStatus status, 
   return result;
 }
 
+// A harness that measures itself (families/family.hpp, ExternalMeasure): its
+// per-repetition values become the samples; the runner adds nothing of its own.
+report::CaseResult measure_external(report::CaseResult result, const Implementation& impl, bool profile) {
+  const Case& spec = result.spec;
+  const ExternalRun run{.repetitions = spec.settings.repetitions, .min_time_s = spec.settings.min_time_s,
+                        .warmup_s = spec.settings.warmup_s};
+  std::variant<ExternalMeasurement, CaseError> measured;
+  try {
+    measured = impl.measure(spec.params, run);
+  } catch (const std::exception& e) {
+    return failed(std::move(result), report::CaseStatus::failed, fmt::format("measuring threw: {}", e.what()));
+  }
+  if (auto* error = std::get_if<CaseError>(&measured)) {
+    return failed(std::move(result), error->skip ? report::CaseStatus::skipped : report::CaseStatus::failed,
+                  error->reason);
+  }
+  auto& out = std::get<ExternalMeasurement>(measured);
+  for (auto& metric : out.metrics) {
+    if (metric.samples.empty()) continue;
+    report::MetricResult converted;
+    converted.spec = std::move(metric.spec);
+    converted.samples = std::move(metric.samples);
+    converted.summary = stats::summarize(converted.samples);
+    result.metrics.push_back(std::move(converted));
+  }
+  if (result.metrics.empty()) return failed(std::move(result), report::CaseStatus::failed, "no metric was measured");
+  result.details = std::move(out.details);
+  std::set<std::string> notes(out.notes.begin(), out.notes.end());
+  if (profile) notes.insert("not profiled: sampling the processes of an external family is not implemented yet");
+  if (!notes.empty()) result.details["notes"] = std::vector<std::string>(notes.begin(), notes.end());
+  result.status = report::CaseStatus::ok;
+  return result;
+}
+
 }  // namespace
 
 report::CaseResult measure_case(const Registry& registry, const Case& spec,
@@ -74,10 +108,14 @@ report::CaseResult measure_case(const Registry& registry, const Case& spec,
                   fmt::format("this velo has no implementation {}/{}", spec.family, spec.impl));
   }
 
+  if (impl->measure) return measure_external(std::move(result), *impl, profile.has_value());
+
   // Before the workload: its team reads the setting when it is built.
   set_team_pinning(spec.settings.pin_threads);
   // Before the workload, so its threads are sampled; destroyed after it.
-  CaseProfiler profiler(profile);
+  // An external family's work runs in other processes: sampling the worker would
+  // profile velo waiting for them (families/external/external.hpp).
+  CaseProfiler profiler(family->runner_probes ? profile : std::nullopt);
   std::unique_ptr<Workload> workload;
   try {
     auto made = impl->make(spec.params);
@@ -98,24 +136,27 @@ report::CaseResult measure_case(const Registry& registry, const Case& spec,
     try {
       workload->begin_repetition();
       RunProbes probes;
-      probes.begin();
+      const bool probing = family->runner_probes;
+      if (probing) probes.begin();
       double seconds = 0;
       std::int64_t ops = 0;
       while (state.KeepRunningBatch(state.max_iterations)) {
         // The profiler is armed outside the allocation bracket: arming and
         // disarming are the harness's work, not the workload's.
         profiler.start();
-        probes.before_run();
+        if (probing) probes.before_run();
         const double run_seconds = workload->run(state.max_iterations);
-        probes.after_run();
+        if (probing) probes.after_run();
         profiler.stop();
         state.SetIterationTime(run_seconds);
         seconds += run_seconds;
         ops += state.max_iterations;
       }
-      probes.end(
-          ops, [&](std::string_view name, double value) { state.counters[std::string(name)] = benchmark::Counter(value); },
-          [&](std::string_view text) { notes.insert(std::string(text)); });
+      if (probing) {
+        probes.end(
+            ops, [&](std::string_view name, double value) { state.counters[std::string(name)] = benchmark::Counter(value); },
+            [&](std::string_view text) { notes.insert(std::string(text)); });
+      }
       if (!probes.pinned_cpus().empty()) pinned_cpus = probes.pinned_cpus();
       CounterSink sink(*family, state, notes);
       const Status status = workload->end_repetition(sink, ops, seconds);
@@ -188,6 +229,9 @@ report::CaseResult measure_case(const Registry& registry, const Case& spec,
   for (const auto& metric_spec : family->metrics) emit(metric_spec);
   result.status = report::CaseStatus::ok;
   profiler.finish(result.details, notes);
+  if (profile && !family->runner_probes) {
+    notes.insert("not profiled: sampling the processes of an external family is not implemented yet");
+  }
   // Per-case caveats travel in details; the run gathers them into the report's notes.
   if (!notes.empty()) result.details["notes"] = std::vector<std::string>(notes.begin(), notes.end());
   return result;

@@ -1,6 +1,7 @@
 #include "runner/progress.hpp"
 
 #include <fmt/format.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -46,11 +47,43 @@ void Progress::tick() {
   if (style_ == Style::terminal) draw();
 }
 
+namespace {
+
+// Columns of the terminal `out` is, or 0 when unknown.
+std::size_t terminal_columns(std::FILE* out) {
+  winsize size{};
+  if (::ioctl(fileno(out), TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  return 0;
+}
+
+// The first `columns` characters of UTF-8 `text` (one column per code point): a
+// redrawn line must never wrap, or "\r" returns to its second half.
+std::string fit_columns(const std::string& text, std::size_t columns) {
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;  // a continuation byte
+    if (count++ == columns) return text.substr(0, i);
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string progress_bar(int done, int total, int width) {
+  const int filled = total > 0 ? std::clamp(done * width / total, 0, width) : 0;
+  return "[" + std::string(static_cast<std::size_t>(filled), '#') + std::string(static_cast<std::size_t>(width - filled), '.') +
+         "]";
+}
+
 void Progress::draw() {
   const double elapsed = std::chrono::duration<double>(Clock::now() - started_).count();
   const double eta = eta_seconds();
-  std::string line = fmt::format("[{}/{}] {}  elapsed {}{}", index_ + 1, total_, current_, format_duration(elapsed),
-                                 eta >= 0 ? fmt::format("  ETA {}", format_duration(eta)) : "");
+  // Like hyperfine's: a bar, unit i of N, elapsed and ETA first, the case last (it is
+  // what gets cut when the terminal is narrow).
+  std::string line = fmt::format("{} {}/{}  elapsed {}{}  {}", progress_bar(index_, total_, 20), index_ + 1, total_,
+                                 format_duration(elapsed), eta >= 0 ? fmt::format("  ETA {}", format_duration(eta)) : "",
+                                 current_);
+  if (const std::size_t columns = terminal_columns(out_); columns > 1) line = fit_columns(line, columns - 1);
   fmt::print(out_, "\r\033[K{}", line);
   std::fflush(out_);
   line_open_ = true;

@@ -1,5 +1,5 @@
-// Progress on stderr. On a terminal: one line redrawn in place (unit i of N, the
-// current case, elapsed and ETA). Elsewhere (CI logs): one plain line per finished
+// Progress on stderr. On a terminal: one line redrawn in place (a bar, unit i of N,
+// elapsed, ETA and the current case), cut to the terminal's width so it never wraps. Elsewhere (CI logs): one plain line per finished
 // case, so a log shows what ran even if the job is killed. A unit is one worker:
 // a case measured in forks (runner/forks.hpp) takes one unit per fork.
 #pragma once
@@ -47,6 +47,9 @@ class Progress {
   std::string current_;
   bool line_open_ = false;
 };
+
+// "[#####...............]": `done` of `total` as a bar of `width` characters.
+std::string progress_bar(int done, int total, int width);
 
 // One line summarising a finished case: "ok  12.3 ns/op ±0.4%" or "skipped: reason".
 std::string case_outcome_text(const report::CaseResult& result);

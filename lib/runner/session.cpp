@@ -139,9 +139,10 @@ SessionResult run_session(const Registry& registry, const std::vector<Case>& cas
   worker.registry = &registry;
   worker.interrupted = &g_interrupted;
   worker.tick = [&progress] { progress.tick(); };
-  const bool paired = request.baseline_velo.has_value();
+  const bool paired = request.baseline_velo.has_value() || !options.other_plugin_substitutes.empty();
   WorkerOptions other_worker = worker;
-  other_worker.executable = request.baseline_velo.value_or("");
+  if (request.baseline_velo) other_worker.executable = *request.baseline_velo;
+  other_worker.plugin_substitutes = options.other_plugin_substitutes;
 
   std::set<std::string> notes, other_notes;
   ProfileFiles profile_files(request.profile_dir);

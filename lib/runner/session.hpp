@@ -27,6 +27,9 @@ struct SessionOptions {
   // With request.baseline_velo: that build's version and commit (build_provenance),
   // recorded as the other build report's provenance.
   report::Provenance other_build;
+  // --baseline-plugin: the other side is this velo with each plugin (HEAD path) swapped
+  // for its base build (BASE path) in its workers. Non-empty: the run is paired.
+  std::map<std::string, std::string> other_plugin_substitutes;
 };
 
 struct SessionResult {

@@ -20,6 +20,7 @@
 #include "families/family.hpp"
 #include "runner/child_process.hpp"
 #include "runner/measure.hpp"
+#include "plugin/plugin.hpp"
 #include "runner/worker_message.hpp"
 
 namespace velo {
@@ -81,7 +82,8 @@ report::CaseResult run_in_worker(const Case& spec, const WorkerOptions& options,
     }
   }
 
-  const std::string request = worker_request_to_json({.spec = spec, .profile = profile});
+  const std::string request =
+      worker_request_to_json({.spec = spec, .profile = profile, .plugin_substitutes = options.plugin_substitutes});
 
   int in_pipe[2], result_pipe[2], err_pipe[2];
   if (::pipe(in_pipe) != 0 || ::pipe(result_pipe) != 0 || ::pipe(err_pipe) != 0) {
@@ -195,6 +197,13 @@ int worker_main(const Registry& registry) {
   auto request = parse_worker_request(text);
   if (!request.ok()) {
     std::fprintf(stderr, "velo worker: bad request: %s\n", request.error().describe().c_str());
+    return 2;
+  }
+  // The plugin of this case's implementation (or its base build), before the case is built.
+  nlohmann::json plugin_settings = nlohmann::json::object();
+  if (!request->plugin_substitutes.empty()) plugin_settings["plugin_substitutes"] = request->plugin_substitutes;
+  if (auto loaded = plugin::load_for_worker(plugin_settings); !loaded.ok()) {
+    std::fprintf(stderr, "velo worker: %s\n", loaded.error().describe().c_str());
     return 2;
   }
   report::CaseResult result = measure_case(registry, request->spec, request->profile);

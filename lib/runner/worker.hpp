@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -23,6 +24,7 @@ namespace velo {
 struct WorkerOptions {
   std::string executable;               // this binary (/proc/self/exe)
   const Registry* registry = nullptr;   // where the case's family is (for its worker environment)
+  std::map<std::string, std::string> plugin_substitutes;  // plugin path -> the build to load instead
   const std::atomic<bool>* interrupted = nullptr;      // set by the SIGINT handler
   std::function<void()> tick;                          // called about 4 times a second while waiting
 };

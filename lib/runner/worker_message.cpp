@@ -45,6 +45,7 @@ std::string worker_request_to_json(const WorkerRequest& request) {
   ojson root{{"protocol", kWorkerProtocol},
              {"case", report::case_result_to_json(request_case(request.spec))},
              {"profile", request.profile ? ojson(profile_request_to_json(*request.profile)) : ojson(nullptr)}};
+  if (!request.plugin_substitutes.empty()) root["plugin_substitutes"] = request.plugin_substitutes;
   return root.dump(-1, ' ', false, ojson::error_handler_t::replace);
 }
 
@@ -58,6 +59,13 @@ Expected<WorkerRequest> parse_worker_request(std::string_view text) {
     auto profile = profile_request_from_json(nlohmann::json((*root)["profile"]));
     if (!profile.ok()) return profile.error();
     request.profile = *profile;
+  }
+  if (const auto substitutes = root->find("plugin_substitutes"); substitutes != root->end()) {
+    if (!substitutes->is_object()) return make_error("worker request: plugin_substitutes must be an object");
+    for (const auto& [head, base] : substitutes->items()) {
+      if (!base.is_string()) return make_error("worker request: plugin_substitutes must map paths to paths");
+      request.plugin_substitutes[head] = base.get<std::string>();
+    }
   }
   return request;
 }

@@ -1,6 +1,7 @@
 // The messages between velo and its worker process (runner/worker.hpp), one JSON
 // document each way:
-//   request  {"protocol": 1, "case": CASE, "profile": {"mode", "hz", "thread_root"} | null}
+//   request  {"protocol": 1, "case": CASE, "profile": {"mode", "hz", "thread_root"} | null,
+//             "plugin_substitutes": {HEAD_PATH: BASE_PATH, ...} (only when not empty)}
 //   answer   {"protocol": 1, "result": CASE}
 // CASE is a case as reports hold it (reports/SPEC.md, "cases"); in a request only
 // its specification matters. Both sides are the same velo build, except in a paired
@@ -8,6 +9,7 @@
 // mismatch is reported as such rather than as a bad result.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +26,8 @@ inline constexpr int kWorkerProtocol = 1;
 struct WorkerRequest {
   Case spec;
   std::optional<profiler::Options> profile;  // sample the measured phase this way
+  // --baseline-plugin's other side: load BASE wherever the case's plugin is HEAD.
+  std::map<std::string, std::string> plugin_substitutes;
 };
 
 std::string worker_request_to_json(const WorkerRequest& request);

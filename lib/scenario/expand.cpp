@@ -188,10 +188,11 @@ std::string id_text(const std::string& value) {
   return out;
 }
 
-// "k1=v1,k2=v2" over the chosen keys, sorted by name.
+// "k1=v1,k2=v2" over the chosen keys (and `listed`, a value a family listed), sorted by name.
 std::string key_values(const std::vector<MatrixKey>& matrix, const std::vector<std::size_t>& point,
-                       bool group_only) {
+                       bool group_only, const std::pair<std::string, std::string>* listed = nullptr) {
   std::vector<std::pair<std::string, std::string>> parts;
+  if (listed) parts.emplace_back(listed->first, id_text(listed->second));
   for (std::size_t k = 0; k < matrix.size(); ++k) {
     // Keys --param adds are one value for every variant that takes them, so they
     // never split a comparison; keeping them out of the group keeps variants that
@@ -337,20 +338,53 @@ Expected<std::vector<Case>> expand_scenario(const Scenario& scenario, const std:
                             validate_location(scenario, v, sources));
         }
       }
-      Case c;
-      c.id = fmt::format("{}/{}", family->name, variant.name);
-      if (!explicit_params.empty()) c.id += "/" + explicit_params;
-      c.scenario = scenario.name;
-      c.family = family->name;
-      c.variant = variant.name;
-      c.impl = impl.name;
-      c.baseline = v == baseline;
-      c.group = key_values(*matrix, point, /*group_only=*/true);
-      c.settings = settings;
-      c.skip_reason = host_reason;
-      if (!c.skip_reason && impl.case_unsupported) c.skip_reason = impl.case_unsupported(params);
-      c.params = std::move(params);
-      cases.push_back(std::move(c));
+      // A family that lists its cases (an external benchmark binary) adds one
+      // parameter whose values it lists; every other family has one case per point.
+      std::vector<std::string> listed;
+      if (family->listed_param && !host_reason) {
+        auto values = family->listed_param->list(params);
+        if (!values) {
+          return make_error(fmt::format("variant '{}' ({}): {}", variant.name, explicit_params,
+                                        values.error().message),
+                            validate_location(scenario, v, sources));
+        }
+        listed = std::move(*values);
+        if (listed.empty()) {
+          return make_error(fmt::format("variant '{}' ({}): no {} to measure", variant.name, explicit_params,
+                                        family->listed_param->name),
+                            validate_location(scenario, v, sources));
+        }
+        if (cases.size() + listed.size() > kMaxCases) {
+          return make_error(fmt::format("the scenario expands to more than {} cases", kMaxCases),
+                            validate_location(scenario, v, sources));
+        }
+      }
+      const std::size_t count = listed.empty() ? 1 : listed.size();
+      for (std::size_t l = 0; l < count; ++l) {
+        Case c;
+        std::string id_params = explicit_params;
+        c.params = params;
+        c.group = key_values(*matrix, point, /*group_only=*/true);
+        if (!listed.empty()) {
+          // The listed value splits tables too: variants (two builds of one binary)
+          // are compared benchmark by benchmark.
+          const std::pair<std::string, std::string> entry{family->listed_param->name, listed[l]};
+          id_params = key_values(*matrix, point, /*group_only=*/false, &entry);
+          c.group = key_values(*matrix, point, /*group_only=*/true, &entry);
+          c.params.set(entry.first, entry.second);
+        }
+        c.id = fmt::format("{}/{}", family->name, variant.name);
+        if (!id_params.empty()) c.id += "/" + id_params;
+        c.scenario = scenario.name;
+        c.family = family->name;
+        c.variant = variant.name;
+        c.impl = impl.name;
+        c.baseline = v == baseline;
+        c.settings = settings;
+        c.skip_reason = host_reason;
+        if (!c.skip_reason && impl.case_unsupported) c.skip_reason = impl.case_unsupported(c.params);
+        cases.push_back(std::move(c));
+      }
 
       // Odometer: the last key turns fastest, so cases follow the file's order.
       std::size_t k = matrix->size();

@@ -21,6 +21,7 @@
 #include "core/text.hpp"
 #include "scenario/expand.hpp"
 #include "scenario/gate_table.hpp"
+#include "scenario/plugin_hook.hpp"
 #include "scenario/toml_util.hpp"
 
 namespace velo {
@@ -55,6 +56,7 @@ class Parser {
                                                     bool zero_allowed) const;
 
   Status read_scenario_table(const toml::table& root, Scenario& out) const;
+  Status read_plugins(const toml::table& table) const;
   Status read_run_table(const toml::table& root, Scenario& out) const;
   Status read_params(const toml::table& table, std::string_view table_name,
                      std::vector<std::pair<std::string, std::vector<ParamValue>>>& out,
@@ -165,7 +167,9 @@ Status Parser::read_scenario_table(const toml::table& root, Scenario& out) const
     return error_at(node->source(),
                     fmt::format("'scenario' must be a table written [scenario], got {}", type_name(*node)));
   }
-  if (auto s = check_keys(*table, "[scenario]", {"name", "family", "description"}); !s) return s;
+  if (auto s = check_keys(*table, "[scenario]", {"name", "family", "description", "plugins"}); !s) return s;
+  // First: a plugin may bring the family or the implementations named below.
+  if (auto s = read_plugins(*table); !s) return s;
 
   auto name = optional_string(*table, "name", "[scenario]");
   if (!name) return name.error();
@@ -198,6 +202,36 @@ Status Parser::read_scenario_table(const toml::table& root, Scenario& out) const
   auto description = optional_string(*table, "description", "[scenario]");
   if (!description) return description.error();
   out.description = description->value_or("");
+  return {};
+}
+
+// [scenario] plugins = ["build/libq.so"]: paths relative to the scenario file,
+// loaded into the registry (lib/plugin/) before the variants are checked.
+ScenarioPluginLoader& plugin_loader() {
+  static ScenarioPluginLoader loader;
+  return loader;
+}
+
+Status Parser::read_plugins(const toml::table& table) const {
+  const toml::node* node = table.get("plugins");
+  if (!node) return {};
+  const auto* list = node->as_array();
+  if (!list) return error_at(node->source(), wrong_type("plugins", "[scenario]", "a list of paths", *node));
+  const std::filesystem::path base = std::filesystem::path(path_).parent_path();
+  for (const auto& element : *list) {
+    const auto* text = element.as_string();
+    if (!text || text->get().empty()) {
+      return error_at(element.source(), fmt::format("'plugins' in [scenario] must list paths (non-empty strings), "
+                                                    "got {}", type_name(element)));
+    }
+    const std::string resolved = (base / text->get()).lexically_normal().string();
+    const ScenarioPluginLoader& loader = plugin_loader();
+    if (!loader) return error_at(element.source(), "this command does not load plugins");
+    if (auto loaded = loader(registry_, {resolved}); !loaded.ok()) {
+      // The plugin's own path (the error's location, when it has one) and what went wrong.
+      return error_at(element.source(), loaded.error().describe());
+    }
+  }
   return {};
 }
 
@@ -459,6 +493,8 @@ Expected<Scenario> Parser::parse(std::string_view text) {
 }
 
 }  // namespace
+
+void set_scenario_plugin_loader(ScenarioPluginLoader loader) { plugin_loader() = std::move(loader); }
 
 Expected<Scenario> parse_scenario(std::string_view text, const std::string& path, const Registry& registry) {
   return Parser(path, registry).parse(text);

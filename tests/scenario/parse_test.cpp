@@ -155,7 +155,7 @@ TEST_CASE("unknown keys get a did-you-mean or the list of keys", "[scenario][par
   check_error(parse_fails(counters("[run]\nrepetiton = 1\n")),
               "unknown key 'repetiton' in [run]; did you mean 'repetitions'?", 5, 1);
   check_error(parse_fails(counters("colour = 1\n")),
-              "unknown key 'colour' in [scenario]; expected one of: name, family, description", 4, 1);
+              "unknown key 'colour' in [scenario]; expected one of: name, family, description, plugins", 4, 1);
   check_error(parse_fails(counters("[[variant]]\nname = \"a\"\nimp = \"mutex\"\n")),
               "unknown key 'imp' in [[variant]]; did you mean 'impl'?", 6, 1);
   check_error(parse_fails(counters("[profile]\nrate = 9\n[[variant]]\nname = \"a\"\nimpl = \"mutex\"\n")),

@@ -1,0 +1,3 @@
+module velotest/broken
+
+go 1.19

@@ -1,0 +1,3 @@
+module velotest/ok
+
+go 1.19

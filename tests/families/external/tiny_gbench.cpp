@@ -1,0 +1,35 @@
+// A tiny Google Benchmark binary the gbench tests measure: ordinary benchmarks
+// with arguments and counters, one that reports an error, and one that never
+// ends (selected only by the timeout test).
+#include <benchmark/benchmark.h>
+
+#include <unistd.h>
+
+static void BM_loop(benchmark::State& state) {
+  std::int64_t sum = 0;
+  for (auto _ : state) {
+    sum += state.range(0);
+    benchmark::DoNotOptimize(sum);
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["widgets"] = 3;
+  state.counters["speed"] = 7;
+}
+BENCHMARK(BM_loop)->Arg(1)->Arg(8);
+
+static void BM_error(benchmark::State& state) {
+  for (auto _ : state) {
+    state.SkipWithError("the fixture is broken");
+    break;
+  }
+}
+BENCHMARK(BM_error);
+
+static void BM_hang(benchmark::State& state) {
+  for (auto _ : state) {
+    for (;;) ::pause();
+  }
+}
+BENCHMARK(BM_hang);
+
+BENCHMARK_MAIN();

@@ -1,0 +1,179 @@
+// Implementations that break their kind's contract, one way each, so the tests can
+// show velo's family drivers catch it: the case fails with a message and reports
+// no speed. And two that take their worker down (a crash, a NULL object).
+#include <velo/plugin.hpp>
+
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace {
+
+// Drops one message in `drop_every` (the rest arrive in order).
+class LossyQueue {
+ public:
+  LossyQueue(const velo_channel_config& config, const velo::plugin::Params& params)
+      : bytes_(config.message_bytes), capacity_(static_cast<std::size_t>(config.capacity)),
+        drop_every_(static_cast<std::uint64_t>(params.integer("drop_every", 1000))), ring_(capacity_ * bytes_) {}
+  void push(int, const void* message) {
+    for (;;) {
+      std::lock_guard lock(mutex_);
+      if (++sent_ % drop_every_ == 0) return;  // lost
+      if (count_ < capacity_) {
+        std::memcpy(&ring_[((head_ + count_) % capacity_) * bytes_], message, bytes_);
+        ++count_;
+        return;
+      }
+      --sent_;
+    }
+  }
+  bool try_pop(int, void* out) {
+    std::lock_guard lock(mutex_);
+    if (count_ == 0) return false;
+    std::memcpy(out, &ring_[head_ * bytes_], bytes_);
+    head_ = (head_ + 1) % capacity_;
+    --count_;
+    return true;
+  }
+
+ private:
+  std::size_t bytes_, capacity_;
+  std::uint64_t drop_every_;
+  std::vector<unsigned char> ring_;
+  std::size_t head_ = 0, count_ = 0;
+  std::uint64_t sent_ = 0;
+  std::mutex mutex_;
+};
+
+// Gives every 50th object back twice, so two holders get the same object.
+class DoubleGivingPool {
+ public:
+  DoubleGivingPool(const velo_pool_config& config, const velo::plugin::Params&)
+      : bytes_((config.object_bytes + config.alignment - 1) / config.alignment * config.alignment),
+        alignment_(config.alignment) {}
+  ~DoubleGivingPool() {
+    for (void* object : allocated_) std::free(object);
+  }
+  void* get(int) {
+    std::lock_guard lock(mutex_);
+    if (!free_.empty()) {
+      void* object = free_.back();
+      free_.pop_back();
+      return object;
+    }
+    void* object = std::aligned_alloc(alignment_, bytes_);
+    allocated_.push_back(object);  // freed by the destructor, whatever the free list holds
+    return object;
+  }
+  void put(int, void* object) {
+    std::lock_guard lock(mutex_);
+    free_.push_back(object);
+    if (++puts_ % 50 == 0) free_.push_back(object);
+  }
+
+ private:
+  std::size_t bytes_, alignment_;
+  std::mutex mutex_;
+  std::vector<void*> free_, allocated_;
+  std::uint64_t puts_ = 0;
+};
+
+// Claims every insert_or_assign inserted a new key.
+class LyingMap {
+ public:
+  LyingMap(const velo_map_config&, const velo::plugin::Params&) {}
+  bool find(int, std::uint64_t key, std::string& out) {
+    std::lock_guard lock(mutex_);
+    auto it = map_.find(key);
+    if (it == map_.end()) return false;
+    out = it->second;
+    return true;
+  }
+  bool insert_or_assign(int, std::uint64_t key, std::string_view value) {
+    std::lock_guard lock(mutex_);
+    map_.insert_or_assign(key, std::string(value));
+    return true;
+  }
+  bool erase(int, std::uint64_t key) {
+    std::lock_guard lock(mutex_);
+    return map_.erase(key) == 1;
+  }
+  std::size_t size() const { return map_.size(); }
+
+ private:
+  std::mutex mutex_;
+  std::unordered_map<std::uint64_t, std::string> map_;
+};
+
+// Loses one increment in 1000.
+class LossyCounter {
+ public:
+  LossyCounter(const velo_counter_config&, const velo::plugin::Params&) {}
+  void add(int, std::int64_t n) {
+    if (calls_.fetch_add(1, std::memory_order_relaxed) % 1000 == 999) return;
+    value_.fetch_add(static_cast<std::uint64_t>(n), std::memory_order_relaxed);
+  }
+  std::uint64_t read() const { return value_.load(); }
+
+ private:
+  std::atomic<std::uint64_t> calls_{0}, value_{0};
+};
+
+// Its verify() always finds a wrong result.
+class WrongFunction {
+ public:
+  WrongFunction(const velo_function_config&, const velo::plugin::Params&) {}
+  void run(std::int64_t iterations, int) { done_ += iterations; }
+  std::string verify() { return "checksum mismatch after " + std::to_string(done_.load()) + " iterations"; }
+
+ private:
+  std::atomic<std::int64_t> done_{0};
+};
+
+// Crashes on its first run.
+class CrashingFunction {
+ public:
+  CrashingFunction(const velo_function_config&, const velo::plugin::Params&) {}
+  void run(std::int64_t, int) { std::raise(SIGSEGV); }
+};
+
+// Hands out NULL.
+class NullPool {
+ public:
+  NullPool(const velo_pool_config&, const velo::plugin::Params&) {}
+  void* get(int) { return nullptr; }
+  void put(int, void*) {}
+};
+
+// Refuses to be created.
+class RefusingCounter {
+ public:
+  RefusingCounter(const velo_counter_config&, const velo::plugin::Params&) {
+    throw std::runtime_error("no counter today");
+  }
+  void add(int, std::int64_t) {}
+  std::uint64_t read() const { return 0; }
+};
+
+const velo_param_decl lossy_params[] = {
+    velo::plugin::integer_param("drop_every", "1000", "one message in this many is dropped", 2, 1000000),
+};
+
+}  // namespace
+
+VELO_PLUGIN("testbroken", "0.0.1",
+            velo::plugin::channel<LossyQueue>("lossy_queue", "drops a message now and then",
+                                              VELO_CAP_FIFO_PER_PRODUCER, lossy_params, 1),
+            velo::plugin::pool<DoubleGivingPool>("double_pool", "gives some objects to two holders"),
+            velo::plugin::map<LyingMap>("lying_map", "says every write inserted"),
+            velo::plugin::counter<LossyCounter>("lossy_counter", "loses increments"),
+            velo::plugin::counter<RefusingCounter>("refusing_counter", "create always fails"),
+            velo::plugin::function<WrongFunction>("wrong_function", "verify always fails"),
+            velo::plugin::function<CrashingFunction>("crashing_function", "raises SIGSEGV"),
+            velo::plugin::pool<NullPool>("null_pool", "get returns NULL"))
