@@ -2,8 +2,9 @@
 """Counts test cases over meson test logs; the last line it prints is 'N passed, N failed'
 (skipped tests, when any, are counted on the line before, so CI can parse the last line as is).
 
-Arguments ending in .txt are `./dev fuzz` results instead, one line per fuzz target
-("fuzz_NAME execs=N crashes=N ok|FAILED"), each counted as one passed or failed test.
+Arguments ending in .txt hold one line per check whose last word is ok or FAILED, each
+counted as one passed or failed test: `./dev fuzz` results ("fuzz_NAME execs=N crashes=N
+ok|FAILED", one per fuzz target) and CI's line for `./dev examples` ("plugin_examples ok").
 
 Each meson test is a Catch2 executable; its closing line ("All tests passed (A assertions
 in N test cases)" or "test cases: N | P passed | F failed") gives the per-case counts. A

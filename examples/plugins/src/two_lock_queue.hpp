@@ -14,7 +14,6 @@
 #include <velo/plugin.hpp>
 
 #include <atomic>
-#include <chrono>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -38,11 +37,6 @@ class TwoLockQueue {
   TwoLockQueue& operator=(const TwoLockQueue&) = delete;
 
   void push(int, const void* message) {
-#ifdef EXAMPLES_SLOW_NS
-    const auto until = std::chrono::steady_clock::now() + std::chrono::nanoseconds(EXAMPLES_SLOW_NS);
-    while (std::chrono::steady_clock::now() < until) {
-    }
-#endif
     if (drop_every_ && sent_.fetch_add(1, std::memory_order_relaxed) % drop_every_ == drop_every_ - 1) return;
     // Claim a slot: never more than capacity messages in the queue.
     std::int64_t in_queue = size_.load(std::memory_order_acquire);
