@@ -28,6 +28,7 @@ struct RunArgs {
   std::string baseline_velo;
   bool details = false;  // --details: layouts under every table, reasons in full
   std::string html;      // --html FILE: also the HTML report (export/html_report.hpp)
+  std::string measure;   // --measure time|instructions|counters; empty: the scenarios' [run]
 };
 
 // "--min-time 50ms" -> seconds, or an error naming the option.
@@ -44,6 +45,7 @@ Expected<app::RunInput> run_input(const RunArgs& args) {
   report::RunRequest& request = input.request;
   request.isolate = !args.no_isolate;
   if (!args.baseline_velo.empty()) request.baseline_velo = args.baseline_velo;
+  if (!args.measure.empty()) request.measure = parse_measure_mode(args.measure);
   for (auto [text, option, target] : {std::tuple{&args.min_time, "--min-time", &request.min_time_s},
                                       std::tuple{&args.warmup, "--warmup", &request.warmup_s},
                                       std::tuple{&args.timeout, "--timeout", &request.timeout_s}}) {
@@ -127,6 +129,20 @@ void add_run_command(CLI::App& app, Context& context) {
   cmd->add_flag("--pin-threads", args->input.request.pin_threads,
                "Pin each thread of a case to its own CPU, round-robin over the allowed CPUs; the CPUs used "
                "are in the report (overrides [run] pin_threads)");
+  cmd->add_option("--measure", args->measure,
+                  "What to measure: time (default), instructions (under Valgrind: counts that repeat exactly) or "
+                  "counters (hardware counters); overrides [run] measure, see docs/deterministic.md")
+      ->check(CLI::IsMember({"time", "instructions", "counters"}));
+  cmd->add_option("--ops", args->input.request.ops,
+                  "Operations per repetition with --measure instructions|counters (default 1000; overrides [run] ops)")
+      ->check(CLI::Range(std::int64_t{1}, kMaxCountedOps));
+  cmd->add_flag("--cache-sim", args->input.request.cache_sim,
+                "With --measure instructions: simulate the caches (L1/LL misses, estimated cycles per op)");
+  cmd->add_flag("--branch-sim", args->input.request.branch_sim,
+                "With --measure instructions: simulate branch prediction (mispredictions per op)");
+  cmd->add_flag("--threaded", args->input.request.threaded,
+                "With --measure instructions: run cases that start threads too (skipped by default: Valgrind runs "
+                "one thread at a time)");
   cmd->add_option("--min-time", args->min_time, "Minimum measured time per repetition, e.g. 50ms, 0.2s");
   cmd->add_option("--warmup", args->warmup, "Warm-up time before the first repetition, e.g. 20ms");
   cmd->add_option("--timeout", args->timeout, "Per-case timeout, e.g. 60s (needs isolation)");

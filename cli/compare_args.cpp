@@ -10,6 +10,10 @@ void add_compare_args(CLI::App& command, app::CompareRequest& request) {
       ->capture_default_str();
   command.add_option("--min-change", request.min_change, "Noise floor: smaller changes are ~, e.g. 1%")
       ->capture_default_str();
+  command.add_option("--count-threshold", request.count_threshold,
+                     "Exact counts (--measure instructions, the same in every repetition) that change by more than "
+                     "this are flagged, with no test; e.g. 0.5% (docs/deterministic.md)")
+      ->capture_default_str();
   command.add_option("--correction", request.correction, "Multiple-comparison correction across cases")
       ->check(CLI::IsMember({"holm", "bh", "none"}))
       ->capture_default_str();

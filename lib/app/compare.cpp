@@ -17,6 +17,12 @@ Expected<report::CompareOptions> compare_options(const CompareRequest& request) 
     return make_error(fmt::format("--min-change: expected a percentage such as 1%, got '{}'", request.min_change));
   }
   options.min_change = *floor;
+  auto count_threshold = report::parse_percent(request.count_threshold);
+  if (!count_threshold) {
+    return make_error(fmt::format("--count-threshold: expected a percentage such as 0.5%, got '{}'",
+                                  request.count_threshold));
+  }
+  options.count_threshold = *count_threshold;
   if (request.correction == "holm") options.correction = stats::Correction::holm;
   else if (request.correction == "bh") options.correction = stats::Correction::benjamini_hochberg;
   else if (request.correction == "none") options.correction = stats::Correction::none;

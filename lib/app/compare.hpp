@@ -16,6 +16,7 @@ struct CompareRequest {
   std::string head;
   double alpha = 0.05;
   std::string min_change = "1%";
+  std::string count_threshold = "0.5%";  // --count-threshold: exact counts (report/compare.hpp)
   std::string correction = "holm";  // holm | bh | none
   std::string filter;               // RE2 over case ids; "" = all
   std::vector<std::string> metrics;  // only these; empty = all

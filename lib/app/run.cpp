@@ -12,6 +12,7 @@
 #include "core/pattern.hpp"
 #include "core/text.hpp"
 #include "plugin/plugin.hpp"
+#include "runner/valgrind.hpp"
 #include "shard/shard.hpp"
 #include "scenario/scenario.hpp"
 
@@ -129,6 +130,7 @@ Expected<RunOutput> run(const Registry& registry, const RunInput& input) {
     options.other_build = *build;
   }
   if (auto writable = check_outputs(input); !writable.ok()) return writable.error();
+  if (auto ok = check_measure_modes(cases, request.isolate, !request.profiles.empty()); !ok.ok()) return ok.error();
   if (!request.profiles.empty()) {
     if (auto writable = check_profile_dir(request.profile_dir); !writable.ok()) return writable.error();
   }

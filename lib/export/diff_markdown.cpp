@@ -30,9 +30,9 @@ std::string diff_markdown(const Comparison& comparison, const DiffOptions& optio
       if (cc->threads_apart) mark += exporter::kThreadsApartMark;
       if (cc->forks_disagree) mark += exporter::kForksDisagreeMark;
       out += fmt::format("| `{}`{} | {} | {} | {} | {} | {} |\n", cc->id, mark,
-                         value_with_spread(mc->base), value_with_spread(mc->head),
+                         value_cell(*mc, mc->base), value_cell(*mc, mc->head),
                          mc->verdict == Verdict::same ? "~" : format_delta(mc->delta),
-                         format_significant(mc->p_adjusted, 2), verdict_text(*mc));
+                         p_cell(*mc), verdict_text(*mc));
     }
     if (const auto* gm = geomean_of(comparison, metric)) {
       out += fmt::format("| **geomean** ({} cases) | | | {} | | |\n", gm->cases, format_delta(gm->ratio - 1));

@@ -21,6 +21,21 @@ std::string format_delta(double delta) {
 
 namespace detail {
 
+std::string format_count(double value) {
+  std::string text = fmt::format("{:.3f}", value);
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  return text;
+}
+
+std::string value_cell(const report::MetricComparison& mc, const stats::Summary& s) {
+  return mc.test == report::Test::exact_count ? format_count(s.median) : value_with_spread(s);
+}
+
+std::string p_cell(const report::MetricComparison& mc) {
+  return mc.test == report::Test::exact_count ? "exact" : format_significant(mc.p_adjusted, 2);
+}
+
 std::string value_with_spread(const stats::Summary& s) {
   const double half = std::max(s.median - s.ci.low, s.ci.high - s.median);
   const double pct = s.median != 0 ? 100 * half / std::fabs(s.median) : 0;
@@ -33,11 +48,26 @@ std::string verdict_text(const MetricComparison& mc) {
 }
 
 // The footer line naming the tests used, e.g. "two-sided Mann-Whitney U, holm-corrected across cases".
+std::string test_description_of_tests(const Comparison& comparison, bool paired, bool unpaired);
+
 std::string test_description(const Comparison& comparison) {
-  bool paired = false, unpaired = false;
+  bool paired = false, unpaired = false, exact = false;
   for (const auto& cc : comparison.cases) {
-    for (const auto& mc : cc.metrics) (mc.test == report::Test::signed_rank ? paired : unpaired) = true;
+    for (const auto& mc : cc.metrics) {
+      if (mc.test == report::Test::exact_count) exact = true;
+      else (mc.test == report::Test::signed_rank ? paired : unpaired) = true;
+    }
   }
+  if (exact) {
+    const std::string counts = fmt::format("counts identical in every repetition judged by their change against {}",
+                                           format_delta(comparison.options.count_threshold).substr(1));
+    if (!paired && !unpaired) return counts;
+    return fmt::format("{}; the others: {}", counts, test_description_of_tests(comparison, paired, unpaired));
+  }
+  return test_description_of_tests(comparison, paired, unpaired);
+}
+
+std::string test_description_of_tests(const Comparison& comparison, bool paired, bool unpaired) {
   std::string test = "two-sided Mann-Whitney U";
   if (paired) {
     test = "two-sided Wilcoxon signed-rank over the forks of one paired run (fork medians, head/base)";

@@ -19,6 +19,13 @@ using report::Presence;
 using report::Verdict;
 
 std::string value_with_spread(const stats::Summary& s);
+// A count per op in full, up to three decimals: 1234.5, 52.013 (exact counts, docs/deterministic.md).
+std::string format_count(double value);
+// The base or head cell of a row: the exact count when the comparison is of exact
+// counts, else the median with its spread.
+std::string value_cell(const report::MetricComparison& mc, const stats::Summary& s);
+// The p column: "exact" for exact counts, else the adjusted p-value.
+std::string p_cell(const report::MetricComparison& mc);
 std::string verdict_text(const report::MetricComparison& mc);
 // The footer line naming the tests used, e.g. "two-sided Mann-Whitney U, holm-corrected across cases".
 std::string test_description(const report::Comparison& comparison);

@@ -38,9 +38,9 @@ std::string diff_table(const Comparison& comparison, const DiffOptions& options)
       if (options.color && mc->verdict != Verdict::same) {
         verdict = fmt::format("\033[{}m{}\033[0m", mc->verdict == Verdict::worse ? 31 : 32, verdict);
       }
-      table.add({cc->id + mark, value_with_spread(mc->base), value_with_spread(mc->head),
+      table.add({cc->id + mark, value_cell(*mc, mc->base), value_cell(*mc, mc->head),
                  mc->verdict == Verdict::same ? "~" : format_delta(mc->delta),
-                 format_significant(mc->p_adjusted, 2), verdict});
+                 p_cell(*mc), verdict});
     }
     if (const auto* gm = geomean_of(comparison, metric)) {
       table.add({fmt::format("geomean ({} cases)", gm->cases), "", "", format_delta(gm->ratio - 1), "", ""});

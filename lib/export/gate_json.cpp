@@ -26,6 +26,7 @@ std::string gate_json(const report::GateResult& result) {
                    {"head_median", f.head_median}, {"delta", std::isfinite(f.delta) ? json(f.delta) : json(f.delta > 0 ? "inf" : "-inf")},
                    {"threshold", f.threshold}, {"threshold_origin", f.threshold_origin}, {"p_adjusted", f.p_adjusted}});
     }
+    if (f.exact) item["exact"] = true;  // judged on exact counts (docs/deterministic.md)
     if (!f.reason.empty()) item["reason"] = f.reason;
     findings.push_back(item);
   }

@@ -139,6 +139,25 @@ std::string compare_html(const report::Comparison& comparison, const report::Rep
   return html::page("compare", data["title"].get<std::string>(), data);
 }
 
+
+namespace {
+
+// What the gate gated: the policy's metrics, and (evaluate_gate) a counted case's
+// instructions_per_op when no metric was named (docs/deterministic.md).
+std::vector<std::string> gated_metrics_of(const report::GateResult& result, const report::GatePolicy& policy) {
+  auto gated = policy.gated_metrics();
+  if (!policy.metrics.empty()) return gated;
+  for (const auto& cc : result.comparison.cases) {
+    if (cc.find_metric("instructions_per_op")) {
+      gated.emplace_back("instructions_per_op");
+      break;
+    }
+  }
+  return gated;
+}
+
+}  // namespace
+
 std::string gate_html(const report::GateResult& result, const report::GatePolicy& policy, const report::Report& base,
                       const report::Report& head, const HtmlOptions& options) {
   json gate = json::parse(gate_json(result));
@@ -153,7 +172,7 @@ std::string gate_html(const report::GateResult& result, const report::GatePolicy
                                      [&policy](const report::CaseComparison& cc, const std::string& metric) {
                                        return policy.threshold(cc.id, cc.scenario, metric);
                                      })},
-      {"gated_metrics", policy.gated_metrics()},
+      {"gated_metrics", gated_metrics_of(result, policy)},
   };
   return html::page("gate", data["title"].get<std::string>(), data);
 }

@@ -129,6 +129,11 @@ std::string case_text(const report::Report& report, const report::CaseResult& c,
   out += fmt::format("  run: {} repetitions in {} fork(s), min time {}, warm-up {}, timeout {}{}\n", run.repetitions,
                      run.forks, format_duration(run.min_time_s), format_duration(run.warmup_s),
                      format_duration(run.timeout_s), run.pin_threads ? ", threads pinned" : "");
+  if (run.measure.deterministic()) {  // docs/deterministic.md
+    out += fmt::format("  measured: {} in {} ops per repetition{}{}{}\n", to_string(run.measure.mode), run.measure.ops,
+                       run.measure.cache_sim ? ", cache simulation" : "",
+                       run.measure.branch_sim ? ", branch simulation" : "", run.measure.threaded ? ", threaded" : "");
+  }
   out += fmt::format("status: {}{}\n", report::to_string(c.status), c.partial ? " (partial: interrupted)" : "");
   if (!c.reason.empty()) out += indent(c.reason, "  ");
   if (!c.metrics.empty()) {

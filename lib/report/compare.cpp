@@ -10,6 +10,7 @@
 #include <set>
 #include <span>
 
+#include "core/count_metric.hpp"
 #include "core/text.hpp"
 #include "stats/mann_whitney.hpp"
 #include "stats/signed_rank.hpp"
@@ -29,6 +30,7 @@ std::string_view to_string(Test test) {
   switch (test) {
     case Test::mann_whitney: return "mann_whitney";
     case Test::signed_rank: return "signed_rank";
+    case Test::exact_count: return "exact_count";
   }
   return "?";
 }
@@ -107,6 +109,23 @@ int pairs_needed(double flaggable_p) {
 }
 
 }  // namespace
+
+bool exact_counts(const MetricResult& base, const MetricResult& head) {
+  if (!metrics::is_count_metric(base.spec.name)) return false;
+  auto constant = [](const std::vector<double>& samples) {
+    return !samples.empty() && std::all_of(samples.begin(), samples.end(), [&](double v) { return v == samples.front(); });
+  };
+  return constant(base.samples) && constant(head.samples);
+}
+
+void judge_exact_count(MetricComparison& mc, double threshold) {
+  // No sampling noise: a change is certain (p 0), no change is p 1, and whether it
+  // matters is the threshold's call alone.
+  mc.p_value = mc.p_adjusted = mc.delta != 0 ? 0.0 : 1.0;
+  mc.smallest_p = 0;
+  mc.exact = true;
+  mc.verdict = judge(mc.delta, mc.p_adjusted, mc.spec.better, 1.0, threshold);
+}
 
 Verdict judge(double delta, double p_adjusted, Better better, double alpha, double min_change) {
   if (!(p_adjusted < alpha) || !(std::fabs(delta) > min_change)) return Verdict::same;
@@ -235,6 +254,16 @@ std::vector<std::string> run_differences(const Report& base, const Report& head)
     warnings.push_back(fmt::format("only the {} report was profiled: sampling costs time, so its cases look slower",
                                    profiled(base) ? "base" : "head"));
   }
+  auto modes = [](const Report& report) {
+    std::set<std::string> seen;
+    for (const auto& c : report.cases) seen.insert(std::string(to_string(c.spec.settings.measure.mode)));
+    return join(std::vector<std::string>(seen.begin(), seen.end()), "+");
+  };
+  if (!base.cases.empty() && !head.cases.empty() && modes(base) != modes(head)) {
+    warnings.push_back(fmt::format("the reports were measured in different modes: {} (base) vs {} (head); counts "
+                                   "of instructions under Valgrind and of the CPU's counters are not the same "
+                                   "measurement (docs/deterministic.md)", modes(base), modes(head)));
+  }
   std::map<std::string, int> base_repetitions;
   for (const auto& c : base.cases) base_repetitions.emplace(c.spec.id, c.spec.settings.repetitions);
   std::vector<std::string> differing;
@@ -313,6 +342,7 @@ Comparison compare_reports(const Report& base, const Report& head, const Compare
           }
         }
         mc.unstable = mc.base.cv > stats::kUnstableCv || mc.head.cv > stats::kUnstableCv;
+        if (exact_counts(bm, *hm)) mc.test = Test::exact_count;
         cc.metrics.push_back(std::move(mc));
       }
     }
@@ -362,6 +392,7 @@ Comparison compare_reports(const Report& base, const Report& head, const Compare
     // chosen from the number of forks and cases only, never from the data.
     for (const auto& [case_id, mc] : group) {
       mc->flaggable_p = flaggable_p;
+      if (mc->test == Test::exact_count) continue;
       const auto it = paired_tests.find({*case_id, name});
       if (it == paired_tests.end()) continue;
       const PairedTest& paired = it->second;
@@ -377,11 +408,18 @@ Comparison compare_reports(const Report& base, const Report& head, const Compare
       mc->exact = paired.result.exact;
       mc->smallest_p = paired.smallest_p;
     }
+    // Exact counts are judged apart (judge_exact_count) and take no part in the
+    // correction: they are not tests, and would only make the others' bar higher.
+    std::vector<MetricComparison*> tested;
+    for (const auto& row : group) {
+      if (row.mc->test == Test::exact_count) judge_exact_count(*row.mc, options.count_threshold);
+      else tested.push_back(row.mc);
+    }
     std::vector<double> raw;
-    for (const auto& row : group) raw.push_back(row.mc->p_value);
+    for (const MetricComparison* mc : tested) raw.push_back(mc->p_value);
     const auto adjusted = stats::adjust_p_values(raw, options.correction);
-    for (std::size_t i = 0; i < group.size(); ++i) {
-      MetricComparison& mc = *group[i].mc;
+    for (std::size_t i = 0; i < tested.size(); ++i) {
+      MetricComparison& mc = *tested[i];
       mc.p_adjusted = adjusted[i];
       mc.verdict = judge(mc.delta, mc.p_adjusted, mc.spec.better, options.alpha, options.min_change);
     }

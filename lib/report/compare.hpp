@@ -37,6 +37,10 @@ struct CompareOptions {
   std::vector<std::string> metrics;   // empty: every metric both reports have
   bool use_pairing = true;            // test a paired run's reports fork by fork (is_pair)
   bool allow_missing = false;         // --allow-missing: accept matching fewer than kMinMatchedShare of BASE
+  // A count metric (core/count_metric.hpp) whose samples are identical across the
+  // repetitions of each report has no sampling noise to test: its verdict is its
+  // relative change against this threshold (Test::exact_count). 0.005 = 0.5%.
+  double count_threshold = 0.005;
 };
 
 // The share of BASE's cases (after the filter) HEAD must also have for the reports to
@@ -52,6 +56,7 @@ Status check_comparable(const Report& base, const Report& head, const CompareOpt
 enum class Test {
   mann_whitney,  // the two reports' samples, unpaired
   signed_rank,   // paired forks of one paired run
+  exact_count,   // identical counts on each side: the relative change against count_threshold, no test
 };
 std::string_view to_string(Test test);
 
@@ -130,6 +135,13 @@ double relative_change(double base, double head);
 // The judgement of one metric change, given the test result and thresholds; used by
 // compare (with min_change) and by the gate (with its regression threshold).
 Verdict judge(double delta, double p_adjusted, Better better, double alpha, double min_change);
+
+// True when `base` and `head` hold a count metric (core/count_metric.hpp) whose
+// samples are all equal within each report: compared exactly (Test::exact_count).
+bool exact_counts(const MetricResult& base, const MetricResult& head);
+// Sets test, p-values and verdict of an exact-count comparison: the verdict is the
+// relative change against `threshold`, in the metric's better direction.
+void judge_exact_count(MetricComparison& mc, double threshold);
 
 // Sentences naming what differs between the reports' machines, compilers, build
 // settings and scenario contents, and whether either run was interrupted (empty when

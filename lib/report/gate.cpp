@@ -1,11 +1,14 @@
 #include "report/gate.hpp"
 
+#include "core/count_metric.hpp"
+
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
 #include <cmath>
 
+#include "core/count_metric.hpp"
 #include "core/input_file.hpp"
 #include "core/text.hpp"
 #include "scenario/gate_table.hpp"
@@ -154,6 +157,7 @@ std::optional<std::string> single_process_warning(const Report& base, const Repo
   for (const Report* report : {&base, &head}) {
     for (const auto& c : report->cases) {
       if (c.status != CaseStatus::ok || c.spec.settings.repetitions < 2) continue;
+      if (c.spec.settings.measure.deterministic()) continue;  // counts do not vary by process
       ++measured;
       if (c.spec.settings.forks == 1) ++single;
     }
@@ -165,12 +169,28 @@ std::optional<std::string> single_process_warning(const Report& base, const Repo
                      single, measured);
 }
 
+namespace {
+
+// A [[case]] or [metric.NAME] rule that names `metric` and applies to this case.
+bool names_metric(const GatePolicy& policy, const std::string& case_id, const std::string& scenario,
+                  const std::string& metric) {
+  return std::any_of(policy.rules.begin(), policy.rules.end(), [&](const GateRule& rule) {
+    return rule.metric == metric && (!rule.scenario || *rule.scenario == scenario) &&
+           (!rule.pattern || rule.pattern->search(case_id));
+  });
+}
+
+}  // namespace
+
 GateResult evaluate_gate(const Report& base, const Report& head, const GatePolicy& policy) {
   GateResult result;
   CompareOptions options = policy.compare;
   result.comparison = compare_reports(base, head, options);
   if (auto warning = single_process_warning(base, head)) result.comparison.warnings.push_back(std::move(*warning));
-  const auto gated = policy.gated_metrics();
+  auto gated = policy.gated_metrics();
+  // A case measured in instructions (docs/deterministic.md) has no ns_per_op: by
+  // default its instruction count is gated instead.
+  if (policy.metrics.empty()) gated.emplace_back(metrics::instructions_per_op);
   std::vector<GateFinding> regressions, improvements, others;
   for (const auto& cc : result.comparison.cases) {
     if (cc.presence == Presence::removed) {
@@ -190,12 +210,18 @@ GateResult evaluate_gate(const Report& base, const Report& head, const GatePolic
       const MetricComparison* mc = cc.find_metric(metric);
       if (!mc) continue;
       auto [threshold, origin] = policy.threshold(cc.id, cc.scenario, metric);
+      // Exact counts have their own, finer bar unless a rule names this metric.
+      const bool exact = mc->test == Test::exact_count;
+      if (exact && !names_metric(policy, cc.id, cc.scenario, metric)) {
+        threshold = options.count_threshold;
+        origin = "count threshold";
+      }
       GateFinding finding{.id = cc.id, .metric = metric, .unit = mc->spec.unit, .base_median = mc->base.median,
                           .head_median = mc->head.median, .delta = mc->delta, .threshold = threshold,
-                          .threshold_origin = origin, .p_adjusted = mc->p_adjusted};
+                          .threshold_origin = origin, .p_adjusted = mc->p_adjusted, .exact = exact};
       // The same bar both ways: an improvement is reported when it is as large as a
       // regression would have to be, so the summary lists changes the gate stands behind.
-      const double floor = std::max(threshold, options.min_change);
+      const double floor = exact ? threshold : std::max(threshold, options.min_change);
       const Verdict verdict = judge(mc->delta, mc->p_adjusted, mc->spec.better, options.alpha, floor);
       if (verdict == Verdict::worse) {
         finding.kind = FindingKind::regression;

@@ -77,6 +77,7 @@ struct GateFinding {
   double threshold = 0;
   std::string threshold_origin;
   double p_adjusted = 1;
+  bool exact = false;        // an exact-count comparison (Test::exact_count): no p-value to speak of
   std::string reason;        // for broke: HEAD's failure reason
 };
 

@@ -122,6 +122,7 @@ ojson case_to_json(const CaseResult& result) {
       {"peak_rss_bytes", or_null(result.peak_rss_bytes)},
       {"wall_seconds", result.wall_seconds},
   };
+  if (spec.settings.measure.deterministic()) out["run"]["measure"] = to_ojson(measure_settings_to_json(spec.settings.measure));
   if (result.partial) out["partial"] = true;
   return out;
 }
@@ -275,6 +276,12 @@ CaseResult read_case(JsonReader& in, const ojson& object, const std::string& pat
     spec.settings.timeout_s = in.number(*run, run_path, "timeout_s");
     // Reports written before pinning existed never pinned.
     if (run->contains("pin_threads")) spec.settings.pin_threads = in.boolean(*run, run_path, "pin_threads");
+    // Absent: measured in time, as every report before the deterministic modes.
+    if (const auto measure = run->find("measure"); measure != run->end()) {
+      if (auto error = measure_settings_from_json(nlohmann::json(*measure), spec.settings.measure)) {
+        in.fail_expected(child_path(run_path, "measure"), *error, *measure);
+      }
+    }
   }
   spec.skip_reason = in.optional_string(object, path, "skip_reason");
 

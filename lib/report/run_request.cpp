@@ -13,7 +13,12 @@ Overrides RunRequest::overrides() const {
           .min_time_s = min_time_s,
           .warmup_s = warmup_s,
           .timeout_s = timeout_s,
-          .pin_threads = pin_threads};
+          .pin_threads = pin_threads,
+          .measure = measure,
+          .ops = ops,
+          .cache_sim = cache_sim,
+          .branch_sim = branch_sim,
+          .threaded = threaded};
 }
 
 nlohmann::ordered_json run_request_to_json(const RunRequest& request) {
@@ -24,6 +29,11 @@ nlohmann::ordered_json run_request_to_json(const RunRequest& request) {
   if (request.forks) out["forks"] = *request.forks;
   if (request.pin_threads) out["pin_threads"] = true;
   if (request.min_time_s) out["min_time_s"] = *request.min_time_s;
+  if (request.measure) out["measure"] = std::string(to_string(*request.measure));
+  if (request.ops) out["ops"] = *request.ops;
+  if (request.cache_sim) out["cache_sim"] = true;
+  if (request.branch_sim) out["branch_sim"] = true;
+  if (request.threaded) out["threaded"] = true;
   if (request.warmup_s) out["warmup_s"] = *request.warmup_s;
   if (request.timeout_s) out["timeout_s"] = *request.timeout_s;
   if (!request.profiles.empty()) {
@@ -125,7 +135,8 @@ RunRequest run_request_from_json(const ojson& json, std::vector<std::string>& wa
                                                 "forks",      "pin_threads",     "min_time_s", "warmup_s",
                                                 "timeout_s",  "profile",         "baseline_velo",
                                                 "plugins",    "baseline_plugins", "shard",
-                                                "merged_shards"};
+                                                "merged_shards", "measure",        "ops",
+                                                "cache_sim",  "branch_sim",      "threaded"};
   for (const auto& [key, value] : json.items()) {
     if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
       warnings.push_back(fmt::format("settings.{}: not a setting this velo knows; ignored", key));
@@ -143,6 +154,18 @@ RunRequest run_request_from_json(const ojson& json, std::vector<std::string>& wa
                              std::pair{"timeout_s", &request.timeout_s}}) {
     read_optional(in, key, *target, "a positive number of seconds", is_positive, "the scenario's value");
   }
+  std::string measure;
+  in.read("measure", measure, "\"time\", \"instructions\" or \"counters\"",
+          [](const ojson& v) { return v.is_string() && parse_measure_mode(v.get<std::string>()); }, "the scenario's value");
+  if (!measure.empty()) request.measure = parse_measure_mode(measure);
+  read_optional(in, "ops", request.ops, "an integer from 1 to 1000000000",
+                [](const ojson& v) {
+                  return v.is_number_integer() && v.get<std::int64_t>() >= 1 && v.get<std::int64_t>() <= kMaxCountedOps;
+                },
+                "the scenario's value");
+  in.read("cache_sim", request.cache_sim, "true or false", is_bool, "false");
+  in.read("branch_sim", request.branch_sim, "true or false", is_bool, "false");
+  in.read("threaded", request.threaded, "true or false", is_bool, "false");
   in.read("plugins", request.plugins, "an array", [](const ojson& v) { return v.is_array(); }, "none");
   in.read("baseline_plugins", request.baseline_plugins, "an array of strings", is_string_list, "none");
   if (const auto shard = json.find("shard"); shard != json.end()) request.shard = nlohmann::json(*shard);

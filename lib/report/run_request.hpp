@@ -38,6 +38,11 @@ struct RunRequest {
   std::optional<double> min_time_s, warmup_s, timeout_s;
   bool pin_threads = false;                  // --pin-threads
   bool isolate = true;                       // false: --no-isolate
+  // --measure, --ops, --cache-sim, --branch-sim, --threaded (scenario/measure_settings.hpp);
+  // unset / false leaves each scenario's [run] as written.
+  std::optional<MeasureMode> measure;
+  std::optional<std::int64_t> ops;
+  bool cache_sim = false, branch_sim = false, threaded = false;
   std::string profile_dir;                   // where folded stacks went; "" = nothing profiled
   std::map<std::string, ProfileRequest> profiles;  // scenario name -> how its cases were profiled
   std::optional<std::string> baseline_velo;  // --baseline-velo: the other build of a paired run

@@ -9,6 +9,7 @@
 
 #include "families/family.hpp"
 #include "runner/case_profiler.hpp"
+#include "runner/measure_counts.hpp"
 #include "runner/probes.hpp"
 
 namespace velo {
@@ -108,6 +109,13 @@ report::CaseResult measure_case(const Registry& registry, const Case& spec,
                   fmt::format("this velo has no implementation {}/{}", spec.family, spec.impl));
   }
 
+  // An external family's operations run in other processes, which the deterministic
+  // modes do not follow yet (runner/measure_counts.hpp).
+  if (spec.settings.measure.deterministic() && (impl->measure || !family->runner_probes)) {
+    return failed(std::move(result), report::CaseStatus::skipped,
+                  fmt::format("--measure {} does not follow the processes of an external family yet; measure it "
+                              "in time", to_string(spec.settings.measure.mode)));
+  }
   if (impl->measure) return measure_external(std::move(result), *impl, profile.has_value());
 
   // Before the workload: its team reads the setting when it is built.
@@ -128,6 +136,8 @@ report::CaseResult measure_case(const Registry& registry, const Case& spec,
   } catch (const std::exception& e) {
     return failed(std::move(result), report::CaseStatus::failed, fmt::format("setup threw: {}", e.what()));
   }
+  // Counts in a fixed number of ops instead of time (runner/measure_counts.hpp).
+  if (spec.settings.measure.deterministic()) return measure_counts(std::move(result), *family, *workload);
 
   std::set<std::string> notes;
   std::vector<int> pinned_cpus;  // of the workload's team, when pinning is on

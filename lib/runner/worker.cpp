@@ -20,6 +20,7 @@
 #include "families/family.hpp"
 #include "runner/child_process.hpp"
 #include "runner/measure.hpp"
+#include "runner/valgrind.hpp"
 #include "plugin/plugin.hpp"
 #include "runner/worker_message.hpp"
 
@@ -82,6 +83,23 @@ report::CaseResult run_in_worker(const Case& spec, const WorkerOptions& options,
     }
   }
 
+  // --measure instructions: the worker runs under callgrind (runner/valgrind.hpp), unless
+  // the case's work runs in other processes (an external family; measure_case skips it).
+  const Family* family = options.registry->find(spec.family);
+  std::optional<ValgrindLaunch> valgrind;
+  if (spec.settings.measure.mode == MeasureMode::instructions && family && family->runner_probes) {
+    auto prepared = ValgrindLaunch::prepare(spec.settings.measure);
+    if (!prepared.ok()) return fail(report::CaseStatus::failed, prepared.error().message);
+    valgrind.emplace(std::move(*prepared));
+    for (const auto& [key, value] : valgrind->environment()) environment[key] = value;
+  }
+  std::vector<std::string> command = valgrind ? valgrind->prefix() : std::vector<std::string>{};
+  command.push_back(options.executable);
+  command.push_back("__worker");
+  std::vector<const char*> argv;  // built before fork: the child only calls exec
+  for (const auto& word : command) argv.push_back(word.c_str());
+  argv.push_back(nullptr);
+
   const std::string request =
       worker_request_to_json({.spec = spec, .profile = profile, .plugin_substitutes = options.plugin_substitutes});
 
@@ -108,9 +126,8 @@ report::CaseResult run_in_worker(const Case& spec, const WorkerOptions& options,
     }
     for (const auto& [key, value] : environment) ::setenv(key.c_str(), value.c_str(), 1);
     ::setenv("VELO_WORKER", "1", 1);
-    const char* argv[] = {options.executable.c_str(), "__worker", nullptr};
-    ::execv(options.executable.c_str(), const_cast<char* const*>(argv));
-    std::fprintf(stderr, "cannot execute %s: %s\n", options.executable.c_str(), std::strerror(errno));
+    ::execv(argv[0], const_cast<char* const*>(argv.data()));
+    std::fprintf(stderr, "cannot execute %s: %s\n", argv[0], std::strerror(errno));
     ::_exit(127);
   }
   ::setpgid(pid, pid);  // also from the parent, so there is no window where it's unset

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/params.hpp"
+#include "scenario/measure_settings.hpp"
 
 namespace velo {
 
@@ -24,6 +25,8 @@ struct RunSettings {
   // Pin each thread-team member to its own CPU (threads/thread_team.hpp); the CPUs
   // used are in the case's details under "pinned_cpus".
   bool pin_threads = false;
+  // What is measured: time, or counts in a fixed number of ops (scenario/measure_settings.hpp).
+  MeasureSettings measure;
   bool operator==(const RunSettings&) const = default;
 };
 

@@ -292,6 +292,11 @@ Expected<std::vector<Case>> expand_scenario(const Scenario& scenario, const std:
   if (scenario.warmup_s) settings.warmup_s = *scenario.warmup_s;
   if (scenario.timeout_s) settings.timeout_s = *scenario.timeout_s;
   if (scenario.pin_threads) settings.pin_threads = *scenario.pin_threads;
+  if (scenario.measure) settings.measure.mode = *scenario.measure;
+  if (scenario.ops) settings.measure.ops = *scenario.ops;
+  if (scenario.cache_sim) settings.measure.cache_sim = *scenario.cache_sim;
+  if (scenario.branch_sim) settings.measure.branch_sim = *scenario.branch_sim;
+  if (scenario.threaded) settings.measure.threaded = *scenario.threaded;
 
   std::vector<Case> cases;
   for (std::size_t v = 0; v < scenario.variants.size(); ++v) {
@@ -454,6 +459,11 @@ Expected<std::vector<Case>> expand_cases(const std::vector<Scenario>& scenarios,
       if (overrides.warmup_s) c.settings.warmup_s = *overrides.warmup_s;
       if (overrides.timeout_s) c.settings.timeout_s = *overrides.timeout_s;
       if (overrides.pin_threads) c.settings.pin_threads = true;
+      if (overrides.measure) c.settings.measure.mode = *overrides.measure;
+      if (overrides.ops) c.settings.measure.ops = *overrides.ops;
+      if (overrides.cache_sim) c.settings.measure.cache_sim = true;
+      if (overrides.branch_sim) c.settings.measure.branch_sim = true;
+      if (overrides.threaded) c.settings.measure.threaded = true;
       if (all.size() == kMaxCases) {
         return make_error(fmt::format("the scenarios expand to more than {} cases; run fewer at once", kMaxCases),
                           SourceLocation{scenario.path});

@@ -58,6 +58,7 @@ class Parser {
   Status read_scenario_table(const toml::table& root, Scenario& out) const;
   Status read_plugins(const toml::table& table) const;
   Status read_run_table(const toml::table& root, Scenario& out) const;
+  Status read_measure_keys(const toml::table& run, Scenario& out) const;
   Status read_params(const toml::table& table, std::string_view table_name,
                      std::vector<std::pair<std::string, std::vector<ParamValue>>>& out,
                      ParamSources& sources) const;
@@ -240,7 +241,8 @@ Status Parser::read_run_table(const toml::table& root, Scenario& out) const {
   if (!table) return table.error();
   if (!*table) return {};
   const toml::table& run = **table;
-  if (auto s = check_keys(run, "[run]", {"repetitions", "forks", "min_time", "warmup", "timeout", "pin_threads"}); !s) return s;
+  if (auto s = check_keys(run, "[run]", {"repetitions", "forks", "min_time", "warmup", "timeout", "pin_threads",
+                                          "measure", "ops", "cache_sim", "branch_sim", "threaded"}); !s) return s;
 
   for (auto [key, target] : {std::pair{"repetitions", &out.repetitions}, std::pair{"forks", &out.forks}}) {
     auto value = optional_integer(run, key, "[run]");
@@ -265,6 +267,36 @@ Status Parser::read_run_table(const toml::table& root, Scenario& out) const {
   auto pin = optional_bool(run, "pin_threads", "[run]");
   if (!pin) return pin.error();
   out.pin_threads = *pin;
+  return read_measure_keys(run, out);
+}
+
+// [run] measure, ops, cache_sim, branch_sim, threaded (scenario/measure_settings.hpp).
+Status Parser::read_measure_keys(const toml::table& run, Scenario& out) const {
+  auto measure = optional_string(run, "measure", "[run]");
+  if (!measure) return measure.error();
+  if (*measure) {
+    out.measure = parse_measure_mode(**measure);
+    if (!out.measure) {
+      return error_at(run.get("measure")->source(),
+                      fmt::format("'measure' in [run] must be \"time\", \"instructions\" or \"counters\", got "
+                                  "\"{}\"", **measure));
+    }
+  }
+  auto ops = optional_integer(run, "ops", "[run]");
+  if (!ops) return ops.error();
+  if (*ops) {
+    if (**ops < 1 || **ops > kMaxCountedOps) {
+      return error_at(run.get("ops")->source(),
+                      fmt::format("'ops' in [run] must be between 1 and {}, got {}", kMaxCountedOps, **ops));
+    }
+    out.ops = **ops;
+  }
+  for (auto [key, target] : {std::pair{"cache_sim", &out.cache_sim}, std::pair{"branch_sim", &out.branch_sim},
+                             std::pair{"threaded", &out.threaded}}) {
+    auto flag = optional_bool(run, key, "[run]");
+    if (!flag) return flag.error();
+    *target = *flag;
+  }
   return {};
 }
 

@@ -51,6 +51,9 @@ struct Scenario {
   std::optional<int> repetitions, forks;                        // [run], unset = default
   std::optional<double> min_time_s, warmup_s, timeout_s;
   std::optional<bool> pin_threads;
+  std::optional<MeasureMode> measure;                           // [run] measure, ops, cache_sim, ...
+  std::optional<std::int64_t> ops;
+  std::optional<bool> cache_sim, branch_sim, threaded;
   std::vector<std::pair<std::string, std::vector<ParamValue>>> params;  // [params], file order
   std::vector<VariantDef> variants;
   std::optional<ProfileSettings> profile;   // [profile] table
@@ -73,6 +76,10 @@ struct Overrides {
   std::optional<int> repetitions, forks;
   std::optional<double> min_time_s, warmup_s, timeout_s;
   bool pin_threads = false;  // --pin-threads: on for every case (off leaves [run] as written)
+  // --measure, --ops; --cache-sim, --branch-sim, --threaded turn on (off leaves [run] as written)
+  std::optional<MeasureMode> measure;
+  std::optional<std::int64_t> ops;
+  bool cache_sim = false, branch_sim = false, threaded = false;
 };
 
 Expected<std::vector<Case>> expand_cases(const std::vector<Scenario>& scenarios, const Overrides& overrides,

@@ -5,6 +5,7 @@
 
 #include "report/report.hpp"
 #include "report/run_request.hpp"
+#include "sample_report.hpp"
 
 namespace {
 
@@ -112,4 +113,44 @@ TEST_CASE("a report whose settings hold nulls reads, with warnings kept on the r
   CHECK(parsed->request.timeout_s == 90);
   CHECK(parsed->read_warnings ==
         std::vector<std::string>{"settings.filter: expected a string, got null; using every case"});
+}
+
+TEST_CASE("the measurement mode round-trips, and a bad one falls back with a warning", "[report][run_request]") {
+  RunRequest counted;
+  counted.measure = velo::MeasureMode::instructions;
+  counted.ops = 500;
+  counted.cache_sim = true;
+  counted.branch_sim = true;
+  counted.threaded = true;
+  std::vector<std::string> warnings;
+  CHECK(read(velo::report::run_request_to_json(counted), warnings) == counted);
+  CHECK(warnings.empty());
+  CHECK(counted.overrides().measure == velo::MeasureMode::instructions);
+  CHECK(counted.overrides().ops == 500);
+
+  const RunRequest back = read(ojson{{"measure", "cycles"}, {"ops", 0}}, warnings);
+  CHECK_FALSE(back.measure.has_value());
+  CHECK_FALSE(back.ops.has_value());
+  REQUIRE(warnings.size() == 2);
+  CHECK_THAT(warnings[0], Catch::Contains("settings.measure"));
+}
+
+TEST_CASE("a case's measure settings survive a report round trip; bad ones are errors", "[report][run_request]") {
+  velo::report::Report report = velo::testing::sample_report();
+  velo::MeasureSettings& m = report.cases.front().spec.settings.measure;
+  m.mode = velo::MeasureMode::instructions;
+  m.ops = 250;
+  m.cache_sim = true;
+  const std::string text = velo::report::to_json_text(report);
+  auto parsed = velo::report::parse_report(text, "report.json");
+  REQUIRE(parsed.ok());
+  CHECK(parsed->cases.front().spec.settings.measure == m);
+  CHECK_FALSE(parsed->cases.back().spec.settings.measure.deterministic());
+  CHECK(velo::report::to_json_text(*parsed) == text);
+
+  auto doc = nlohmann::json::parse(text);
+  doc["cases"][0]["run"]["measure"]["ops"] = -1;
+  auto bad = velo::report::parse_report(doc.dump(), "report.json");
+  REQUIRE_FALSE(bad.ok());
+  CHECK_THAT(bad.error().describe(), Catch::Contains("cases[0].run.measure"));
 }
