@@ -1,6 +1,7 @@
 // Comparison tables for the terminal: columns aligned by display width, long
 // failure reasons shortened in the row and printed in full under the table, each
-// distinct details text (struct layouts) once, a summary after the tables, ANSI
+// distinct details text once (struct layouts as one line of totals unless
+// --details), a summary after the tables, ANSI
 // colour only when asked.
 #include <fmt/format.h>
 
@@ -51,6 +52,25 @@ std::vector<std::string> metric_column_texts(const ComparisonTable& table, std::
     texts.push_back(std::move(text));
   }
   return texts;
+}
+
+// A pahole-style struct layout ("struct NAME {" ... "/* size: 32, cachelines: 1,
+// members: 8, align: 4 */" ... "};") in one line: its name and the totals pahole
+// prints, member lines left to --details and `velo show` (issue #21: the quick
+// suite's layouts were 254 of its 658 lines).
+std::string layout_summary(const std::string& block) {
+  std::string name = first_line(block);
+  if (name.size() >= 2 && name.compare(name.size() - 2, 2, " {") == 0) name.resize(name.size() - 2);
+  std::string totals;
+  for (const char* key : {"/* size: ", "/* sum members: "}) {
+    const std::size_t at = block.find(key);
+    if (at == std::string::npos) continue;
+    const std::size_t from = at + 3;
+    const std::size_t end = block.find(" */", from);
+    if (end == std::string::npos) continue;
+    totals += (totals.empty() ? "" : ", ") + block.substr(from, end - from);
+  }
+  return totals.empty() ? name + "\n" : fmt::format("{}: {}\n", name, totals);
 }
 
 // Details texts already printed, and under which table; see TableOptions::details.
@@ -139,6 +159,7 @@ void render_table(std::string& out, const ComparisonTable& table, bool color, Sh
     out += fmt::format("{}{}: {}\n", kIndent, row->label, text);
   }
   std::vector<std::string> printed_under;  // earlier tables whose details this one shares
+  bool summarised = false;                 // a struct layout shown as its one-line totals
   auto shared = [&](const std::string& text) {
     if (!shown) return false;
     const auto [at, first] = shown->emplace(text, table.title);
@@ -173,7 +194,13 @@ void render_table(std::string& out, const ComparisonTable& table, bool color, Sh
       block += line;
       if (line == "};\n") {
         in_struct = false;
-        if (!shared(block)) kept += block;
+        if (shared(block)) continue;
+        if (full_reasons) {
+          kept += block;
+        } else {
+          kept += layout_summary(block);
+          summarised = true;
+        }
       }
     }
     if (in_struct) kept += block;  // unterminated: printed as it is
@@ -185,6 +212,11 @@ void render_table(std::string& out, const ComparisonTable& table, bool color, Sh
       out += fmt::format("{}{}\n", kIndent, kept.substr(start, end - start));
       start = end + 1;
     }
+  }
+  if (summarised) {
+    out += fmt::format("{}(struct layouts in one line each: velo run --details prints every member, as does "
+                       "velo show REPORT CASE)\n",
+                       kIndent);
   }
   for (const auto& title : printed_under) {
     out += fmt::format("{}details as under \"{}\" above (velo run --details repeats them; velo show REPORT CASE)\n",

@@ -4,6 +4,8 @@
 // golden file tests/data/export/table.txt shows all of it together.
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
+
 #include <string>
 
 #include "../report/sample_report.hpp"
@@ -72,4 +74,32 @@ TEST_CASE("velo show finds a case by its id or a unique part of it", "[show]") {
   CHECK(text.find("batch (256) exceeds increments (100)") != std::string::npos);
   const std::string overview = velo::exporter::report_overview_text(report, &families());
   for (const auto& c : report.cases) CHECK(overview.find(c.spec.id) != std::string::npos);
+}
+
+TEST_CASE("struct layouts are one line each unless details are asked for", "[table]") {
+  velo::Registry registry;
+  registry.add(velo::make_counters_family());
+  velo::Family mailbox;
+  mailbox.name = "mailbox";
+  mailbox.metrics = {{"p99_latency_ns", "ns", velo::Better::lower, "99th percentile latency"}};
+  mailbox.headline = {"ops_per_s", "p99_latency_ns"};
+  mailbox.describe_details = [](const nlohmann::json& d) {
+    const int bytes = d.at("slot_bytes").get<int>();
+    return fmt::format(
+        "{} slots\nstruct Slot<{}> {{\n\tuint64_t sequence;                       /*     0     8 */\n"
+        "\tchar payload[{}];                       /*     8  {} */\n\n"
+        "\t/* size: {}, cachelines: {}, members: 2 */\n\t/* sum members: {}, holes: 0, sum holes: 0 */\n}};\n",
+        d.at("slots").get<int>(), bytes, bytes - 8, bytes - 8, bytes, bytes / 64, bytes);
+  };
+  registry.add(std::move(mailbox));
+  const auto report = velo::testing::sample_report();
+  const std::string brief = velo::exporter::comparison_table(report, {.families = &registry});
+  const std::string full = velo::exporter::comparison_table(report, {.families = &registry, .details = true});
+  // One line per distinct layout: its name and pahole's totals; the members only in full.
+  CHECK(count(brief, "struct Slot<64>: size: 64, cachelines: 1, members: 2, sum members: 64, holes: 0, sum holes: 0") == 1);
+  CHECK(count(brief, "uint64_t sequence;") == 0);
+  CHECK(count(brief, "struct layouts in one line each: velo run --details prints every member") >= 1);
+  CHECK(count(full, "struct Slot<64> {") >= 1);
+  CHECK(count(full, "uint64_t sequence;") >= 1);
+  CHECK(count(full, "struct layouts in one line each") == 0);
 }
