@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "core/build_info.hpp"
 #include "core/text.hpp"
 #include "hwcounters/perf_group.hpp"
 #include "runner/child_process.hpp"
@@ -46,6 +47,15 @@ std::vector<std::string> callgrind_options(const MeasureSettings& settings) {
 }
 
 Expected<ValgrindLaunch> ValgrindLaunch::prepare(const MeasureSettings& settings) {
+  // AddressSanitizer and ThreadSanitizer reserve shadow memory Valgrind cannot give
+  // them: such a worker dies at start-up under Valgrind, so say why before any case.
+  if (const std::string sanitizers = build::sanitizers();
+      sanitizers.find("address") != std::string::npos || sanitizers.find("thread") != std::string::npos) {
+    return make_error(fmt::format("--measure instructions cannot run this velo under Valgrind: it is built with "
+                                  "-Db_sanitize={}, which Valgrind does not support; use a build without "
+                                  "AddressSanitizer or ThreadSanitizer",
+                                  sanitizers));
+  }
   const auto valgrind = find_valgrind();
   if (!valgrind) {
     return make_error("--measure instructions needs Valgrind, and none was found in PATH (Debian: apt-get install "

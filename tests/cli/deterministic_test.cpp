@@ -5,11 +5,14 @@
 // runs; a missing Valgrind and unavailable hardware counters are clear errors (exit
 // 2) with nothing measured. Skipped (exit 77) where Valgrind is not installed.
 #define CATCH_CONFIG_RUNNER  // main() below skips (77) without Valgrind
+#include "core/build_info.hpp"
 #include "velo_process.hpp"
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -235,6 +238,11 @@ TEST_CASE("a plugin's variant is counted like a built-in one", "[.plugin][determ
 }
 
 int main(int argc, char** argv) {
+  if (const std::string sanitizers = velo::build::sanitizers();
+      sanitizers.find("address") != std::string::npos || sanitizers.find("thread") != std::string::npos) {
+    std::fprintf(stderr, "skipped: a -Db_sanitize=%s build cannot run under Valgrind\n", sanitizers.c_str());
+    return 77;
+  }
   const char* path = std::getenv("PATH");
   bool found = false;
   for (std::string_view dirs = path ? path : ""; !found;) {
