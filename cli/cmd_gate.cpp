@@ -5,6 +5,7 @@
 #include "cli/commands.hpp"
 #include "cli/compare_args.hpp"
 #include "cli/history_gate.hpp"
+#include "cli/plugin_option.hpp"
 #include "core/atomic_file.hpp"
 #include "export/html_report.hpp"
 #include "families/family.hpp"
@@ -19,6 +20,7 @@ struct GateArgs {
   std::string html;  // --html FILE
   std::string format = "text";
   HistoryGateArgs history;  // --history DB: judge HEAD against a history instead of BASE
+  std::vector<std::string> plugins;  // --plugin: for --confirm, the plugins HEAD was measured with
 };
 
 int gate(const GateArgs& args) {
@@ -26,6 +28,10 @@ int gate(const GateArgs& args) {
     if (output->empty()) continue;
     if (auto writable = check_writable(*output); !writable.ok()) return fail(writable.error());
   }
+  if (!args.plugins.empty() && args.request.confirm.empty()) {
+    return fail(make_error("gate: --plugin is for re-measuring with --confirm; without it nothing is measured"));
+  }
+  if (!load_plugin_options(args.plugins)) return exit_code::bad_input;
   auto outcome = app::gate(registry(), args.request);
   if (!outcome.ok()) return fail(outcome.error());
   for (const auto& warning : outcome->warnings) print_warning(warning);
@@ -62,6 +68,10 @@ void add_gate_command(CLI::App& app, Context& context) {
                   "Scenario files: re-measure suspected regressions, as HEAD's run was measured, and keep only "
                   "those the rerun confirms")
       ->expected(1, -1);
+  add_plugin_option(cmd, args->plugins);
+  cmd->get_option("--plugin")->description(
+      "With --confirm: load a plugin HEAD was measured with (repeatable), so its cases can be re-measured "
+      "(docs/plugins.md)");
   cmd->add_option("--confirm-with", args->request.confirm_with,
                   "BASE2.json HEAD2.json from a second, interleaved round: keep a finding only if it shows there too")
       ->expected(2);
