@@ -112,7 +112,7 @@ json comparison_json(const report::Comparison& comparison, const report::Report&
       json& metric = item["metrics"][mc.spec.name];
       add_ratio(metric, mc, b == base_cases.end() ? nullptr : b->second, h == head_cases.end() ? nullptr : h->second,
                 paired);
-      const auto [limit, origin] = threshold(cc, mc.spec.name);
+      const auto [limit, origin] = threshold(cc, mc);
       metric["threshold"] = limit;
       metric["threshold_origin"] = origin;
     }
@@ -131,7 +131,13 @@ std::string compare_html(const report::Comparison& comparison, const report::Rep
       {"base", run_facts(base)},
       {"head", run_facts(head)},
       {"comparison", comparison_json(comparison, base, head,
-                                     [floor](const report::CaseComparison&, const std::string&) {
+                                     [floor, &comparison](const report::CaseComparison&,
+                                                          const report::MetricComparison& mc) {
+                                       // Exact counts are judged against the count threshold.
+                                       if (mc.test == report::Test::exact_count) {
+                                         return std::pair<double, std::string>{comparison.options.count_threshold,
+                                                                               "count threshold"};
+                                       }
                                        return std::pair<double, std::string>{floor, "--min-change (noise floor)"};
                                      })},
       {"gated_metrics", comparison.options.metrics},
@@ -169,8 +175,9 @@ std::string gate_html(const report::GateResult& result, const report::GatePolicy
       {"head", run_facts(head)},
       {"gate", std::move(gate)},
       {"comparison", comparison_json(result.comparison, base, head,
-                                     [&policy](const report::CaseComparison& cc, const std::string& metric) {
-                                       return policy.threshold(cc.id, cc.scenario, metric);
+                                     [&policy](const report::CaseComparison& cc,
+                                               const report::MetricComparison& mc) {
+                                       return report::applied_threshold(policy, cc, mc);
                                      })},
       {"gated_metrics", gated_metrics_of(result, policy)},
   };

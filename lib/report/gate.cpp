@@ -182,6 +182,15 @@ bool names_metric(const GatePolicy& policy, const std::string& case_id, const st
 
 }  // namespace
 
+std::pair<double, std::string> applied_threshold(const GatePolicy& policy, const CaseComparison& cc,
+                                                 const MetricComparison& mc) {
+  auto applied = policy.threshold(cc.id, cc.scenario, mc.spec.name);
+  if (mc.test == Test::exact_count && !names_metric(policy, cc.id, cc.scenario, mc.spec.name)) {
+    applied = {policy.compare.count_threshold, "count threshold"};
+  }
+  return applied;
+}
+
 GateResult evaluate_gate(const Report& base, const Report& head, const GatePolicy& policy) {
   GateResult result;
   CompareOptions options = policy.compare;
@@ -209,13 +218,9 @@ GateResult evaluate_gate(const Report& base, const Report& head, const GatePolic
     for (const auto& metric : gated) {
       const MetricComparison* mc = cc.find_metric(metric);
       if (!mc) continue;
-      auto [threshold, origin] = policy.threshold(cc.id, cc.scenario, metric);
       // Exact counts have their own, finer bar unless a rule names this metric.
+      const auto [threshold, origin] = applied_threshold(policy, cc, *mc);
       const bool exact = mc->test == Test::exact_count;
-      if (exact && !names_metric(policy, cc.id, cc.scenario, metric)) {
-        threshold = options.count_threshold;
-        origin = "count threshold";
-      }
       GateFinding finding{.id = cc.id, .metric = metric, .unit = mc->spec.unit, .base_median = mc->base.median,
                           .head_median = mc->head.median, .delta = mc->delta, .threshold = threshold,
                           .threshold_origin = origin, .p_adjusted = mc->p_adjusted, .exact = exact};

@@ -93,6 +93,12 @@ struct GateResult {
 // Evaluates the gate; its comparison's warnings include single_process_warning().
 GateResult evaluate_gate(const Report& base, const Report& head, const GatePolicy& policy);
 
+// The limit the gate applies to one compared metric of a case, and where it comes
+// from: the policy's threshold, except for exact counts (Test::exact_count), which
+// get the count threshold unless a rule names the metric (docs/deterministic.md).
+std::pair<double, std::string> applied_threshold(const GatePolicy& policy, const CaseComparison& cc,
+                                                 const MetricComparison& mc);
+
 // A warning when cases of either report ran every repetition in one worker process
 // (forks = 1): samples that share one process's luck make the gate flag noise
 // (runner/forks.hpp, docs/gate.md).

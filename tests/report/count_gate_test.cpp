@@ -95,6 +95,11 @@ TEST_CASE("a rule naming the metric takes precedence over the count threshold", 
   const auto result = report::evaluate_gate(base, head, policy);
   CHECK(result.passed());
   CHECK(only_metric(result).test == report::Test::exact_count);
+  // applied_threshold (what the gate's HTML page draws) says the same.
+  const auto& cc = result.comparison.cases.at(0);
+  CHECK(report::applied_threshold(policy, cc, only_metric(result)).first == Approx(0.02));
+  CHECK(report::applied_threshold(report::GatePolicy{}, cc, only_metric(result)) ==
+        std::pair<double, std::string>{0.005, "count threshold"});
 }
 
 TEST_CASE("counts that vary between repetitions fall back to the statistical test", "[gate][counts]") {
