@@ -464,6 +464,12 @@ Expected<std::vector<Case>> expand_cases(const std::vector<Scenario>& scenarios,
       if (overrides.cache_sim) c.settings.measure.cache_sim = true;
       if (overrides.branch_sim) c.settings.measure.branch_sim = true;
       if (overrides.threaded) c.settings.measure.threaded = true;
+      // Under Valgrind a case runs tens of times slower than natively, so the default
+      // timeout (meant for native runs) would kill slow cases on a busy machine: ten
+      // times as long, unless a timeout was set (docs/deterministic.md).
+      if (c.settings.measure.mode == MeasureMode::instructions && !scenario.timeout_s && !overrides.timeout_s) {
+        c.settings.timeout_s *= kCountedTimeoutFactor;
+      }
       if (all.size() == kMaxCases) {
         return make_error(fmt::format("the scenarios expand to more than {} cases; run fewer at once", kMaxCases),
                           SourceLocation{scenario.path});

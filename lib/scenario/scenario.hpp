@@ -29,6 +29,9 @@ inline constexpr int kMaxRepetitions = 100000;
 // The most cases one run may expand to (README, "Limits"): a parameter matrix beyond
 // it is refused before it is materialised.
 inline constexpr std::size_t kMaxCases = 100000;
+// `--measure instructions` multiplies the default timeout by this, since a case runs
+// tens of times slower under Valgrind; a timeout set in [run] or by --timeout is kept.
+inline constexpr double kCountedTimeoutFactor = 10;
 
 struct ProfileSettings {
   bool enabled = false;

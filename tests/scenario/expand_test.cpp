@@ -207,6 +207,16 @@ impl = "mutex"
   overrides.timeout_s = 9;
   cases = expand({plain}, overrides);
   CHECK(cases[0].settings == velo::RunSettings{.repetitions = 2, .min_time_s = 0.5, .warmup_s = 1, .timeout_s = 9});
+
+  // Counted under Valgrind: the default timeout is ten times as long; a set one is kept.
+  Overrides counted;
+  counted.measure = velo::MeasureMode::instructions;
+  cases = expand({plain, tuned}, counted);
+  CHECK(cases[0].settings.timeout_s == Approx(600.0));
+  CHECK(cases[1].settings.timeout_s == Approx(5.0));
+  counted.timeout_s = 30;
+  cases = expand({plain}, counted);
+  CHECK(cases[0].settings.timeout_s == Approx(30.0));
 }
 
 TEST_CASE("forks come from [run] or --forks and never exceed the repetitions", "[scenario][expand]") {
