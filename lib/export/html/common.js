@@ -35,7 +35,8 @@ const velo = (() => {
     if (a === 0) return '0';
     const units = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e4, 'k']];
     for (const [scale, suffix] of units) {
-      if (a >= scale) return (x / (scale === 1e4 ? 1e3 : scale)).toPrecision(3).replace(/\.?0+$/, '') + suffix;
+      // Number() drops the zeros toPrecision adds after a decimal point only: 90.0 -> 90, 120 stays 120.
+      if (a >= scale) return Number((x / (scale === 1e4 ? 1e3 : scale)).toPrecision(3)).toString() + suffix;
     }
     if (a < 1e-3) return x.toExponential(2);
     return Number(x.toPrecision(3)).toString();
