@@ -1,6 +1,8 @@
 // `velo gate BASE.json HEAD.json`: the CI performance gate. Exit 0 pass, 1 a
 // regression (or a case that broke), 2 bad input. lib/app/gate.hpp does the work;
 // report/gate.hpp has the rules and docs/gate.md how to wire it into CI.
+#include <fmt/format.h>
+
 #include "app/gate.hpp"
 #include "cli/commands.hpp"
 #include "cli/compare_args.hpp"
@@ -87,13 +89,27 @@ void add_gate_command(CLI::App& app, Context& context) {
       ->capture_default_str();
   cmd->add_option("--sigmas", args->history.sigmas, "With --history: spreads beyond the history's centre to flag")
       ->capture_default_str();
-  cmd->callback([&context, args] {
+  cmd->add_flag("--no-range", args->history.no_range,
+                "With --history: flag beyond --sigmas spreads alone, without also requiring HEAD to be outside "
+                "every recent point");
+  cmd->callback([&context, args, cmd] {
     const app::CompareRequest& compare = args->request.compare;
     if (!args->history.db.empty()) {
       if (!compare.head.empty()) {
         context.exit_code = fail(make_error("--history takes one report, HEAD.json, instead of BASE.json HEAD.json"));
         return;
       }
+      // Options of the two-report gate that --history has no use for are refused, not ignored.
+      for (const char* name : {"--gate-file", "--html", "--confirm", "--confirm-with", "--plugin", "--alpha",
+                               "--min-change", "--count-threshold", "--correction", "--unpaired", "--allow-missing"}) {
+        const CLI::Option* option = cmd->get_option_no_throw(name);
+        if (option != nullptr && option->count() > 0) {
+          context.exit_code = fail(make_error(fmt::format("{} cannot be combined with --history", name)));
+          return;
+        }
+      }
+      args->history.format = args->format;
+      args->history.summary = args->summary;
       args->history.head = compare.base;
       args->history.max_regression = args->request.max_regression;
       args->history.filter = compare.filter;

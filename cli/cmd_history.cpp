@@ -1,14 +1,19 @@
-// `velo history add|list|show|export|changes`: the results database across commits
+// `velo history add|list|show|export|changes|html`: the results database across commits
 // (history/store.hpp) and change-point detection over its series
-// (history/changes.hpp). docs/history.md explains the model and the method.
+// (history/changes.hpp), drawn as trend charts by `html` (export/html_report.hpp).
+// docs/history.md explains the model and the method.
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <map>
 
 #include "cli/commands.hpp"
 #include "cli/history_gate.hpp"
 #include "core/atomic_file.hpp"
 #include "core/pattern.hpp"
+#include "export/formats.hpp"
+#include "export/history_gate.hpp"
+#include "export/html_report.hpp"
 #include "history/changes.hpp"
 #include "history/gate.hpp"
 #include "history/store.hpp"
@@ -161,50 +166,71 @@ struct ChangesArgs {
   double level = 0.95;
 };
 
-int changes(const ChangesArgs& args) {
+// The series `changes` and `html` look at: --case, --metric, --branch; the detector's
+// options checked first.
+Expected<std::vector<history::Series>> selected_series(const ChangesArgs& args) {
   if (auto valid = history::validate(args.detector); !valid.ok()) {
     // The library names its options; --energy-alpha is the CLI's name for alpha.
     const std::string& message = valid.error().message;
-    return fail(make_error(message.starts_with("alpha") ? "--energy-" + message : "--" + message));
+    return make_error(message.starts_with("alpha") ? "--energy-" + message : "--" + message);
   }
   history::SeriesQuery query;
   if (!args.case_regex.empty()) {
     auto pattern = Pattern::compile(args.case_regex, "--case");
-    if (!pattern.ok()) return fail(pattern.error());
+    if (!pattern.ok()) return pattern.error();
     query.case_pattern = std::move(*pattern);
   }
   query.metrics = args.metrics;
   if (!args.branch.empty()) query.branch = args.branch;
   auto store = history::open_store(args.db.path(), history::OpenMode::existing);
-  if (!store.ok()) return fail(store.error());
-  auto series = (*store)->series(query);
+  if (!store.ok()) return store.error();
+  return (*store)->series(query);
+}
+
+void add_selection_options(CLI::App& cmd, ChangesArgs& args) {
+  add_db_option(cmd, args.db);
+  cmd.add_option("--case", args.case_regex, "Only cases whose id matches (RE2 syntax)");
+  cmd.add_option("--metric", args.metrics, "Only this metric (repeatable)");
+  cmd.add_option("--branch", args.branch, "Only runs recorded on this branch");
+  auto& d = args.detector;
+  cmd.add_option("--significance", d.significance, "Permutation p-value a change must reach")->capture_default_str();
+  cmd.add_option("--permutations", d.permutations, "Permutations per significance test")->capture_default_str();
+  cmd.add_option("--min-segment", d.min_segment, "Fewest commits on either side of a change")->capture_default_str();
+  cmd.add_option("--energy-alpha", d.alpha, "Exponent of distances in the energy statistic, (0, 2]")
+      ->capture_default_str();
+  cmd.add_option("--seed", d.seed, "Seed of the permutations and the bootstrap")->capture_default_str();
+  cmd.add_option("--level", args.level, "Confidence level of the magnitude's interval")
+      ->check(CLI::Range(0.5, 0.999))
+      ->capture_default_str();
+}
+
+int changes(const ChangesArgs& args) {
+  auto series = selected_series(args);
   if (!series.ok()) return fail(series.error());
 
   std::size_t analysed = 0, too_short = 0, found = 0;
-  for (const auto& s : *series) {
-    const std::vector<double> values = s.values();
-    if (values.size() < 2 * args.detector.min_segment) {
+  for (const auto& a : history::analyse(std::move(*series), args.detector, args.level)) {
+    const history::Series& s = a.series;
+    if (!a.analysed) {
       ++too_short;
       continue;
     }
     ++analysed;
-    const auto detected = history::detect_changes(values, args.detector, {.level = args.level, .seed = args.detector.seed});
-    if (detected.empty()) continue;
+    if (a.changes.empty()) continue;
     print_series_header(s);
-    for (const auto& change : detected) {
+    for (const auto& change : a.changes) {
       ++found;
       const auto& point = s.points[change.point.index];
       const auto& previous = s.points[change.point.index - 1];
       std::string magnitude = "n/a (median before is 0)";
-      std::string verdict;
+      std::string_view verdict;
       if (change.shift.relative) {
         magnitude = percent(*change.shift.relative);
         if (change.shift.relative_ci) {
           magnitude += fmt::format(" [{}, {}]", percent(change.shift.relative_ci->low),
                                    percent(change.shift.relative_ci->high));
         }
-        const bool up = *change.shift.relative > 0;
-        verdict = (up == (s.better == Better::lower)) ? "worse" : "better";
+        verdict = history::change_verdict(*change.shift.relative, s.better);
       }
       fmt::print("  change at {} ({}, after {}): {} -> {} {}: {} {}, p = {:.4f}\n", short_commit(point.commit),
                  point.started_at, short_commit(previous.commit), fmt::format("{:.6g}", change.shift.before),
@@ -221,91 +247,121 @@ int changes(const ChangesArgs& args) {
   return exit_code::ok;
 }
 
+// ---- html -------------------------------------------------------------------
+
+struct HtmlArgs {
+  ChangesArgs selection;
+  std::string out;
+  std::string title;
+  std::string commit_url;
+};
+
+// --commit-url, else GitHub Actions' own repository when velo runs there.
+Expected<std::string> commit_url(const std::string& given) {
+  std::string url = given;
+  if (url.empty()) {
+    const char* server = std::getenv("GITHUB_SERVER_URL");
+    const char* repository = std::getenv("GITHUB_REPOSITORY");
+    if (server == nullptr || repository == nullptr || *server == '\0' || *repository == '\0') return std::string();
+    url = fmt::format("{}/{}/commit/{{commit}}", server, repository);
+  }
+  const bool web = url.starts_with("https://") || url.starts_with("http://");
+  const bool blank = url.find_first_of(" \t\n\r\"<>") != std::string::npos;
+  if (!web || blank || url.find("{commit}") == std::string::npos) {
+    return make_error(fmt::format("--commit-url: expected an http(s) URL with {{commit}} where the commit goes, such as "
+                                  "https://github.com/org/repo/commit/{{commit}}, got '{}'{}",
+                                  url, given.empty() ? " (from $GITHUB_SERVER_URL and $GITHUB_REPOSITORY)" : ""));
+  }
+  return url;
+}
+
+int html(const HtmlArgs& args) {
+  auto url = commit_url(args.commit_url);
+  if (!url.ok()) return fail(url.error());
+  auto series = selected_series(args.selection);
+  if (!series.ok()) return fail(series.error());
+  const ChangesArgs& sel = args.selection;
+  if (series->empty()) {
+    return fail(make_error(fmt::format("no series in {} match the selection (--case, --metric, --branch); velo history "
+                                       "list shows what is stored",
+                                       history::location_for_display(sel.db.path()))));
+  }
+  const auto analysed = history::analyse(std::move(*series), sel.detector, sel.level);
+  exporter::HistoryHtmlOptions options{.title = args.title,
+                                       .source = history::location_for_display(sel.db.path()),
+                                       .commit_url = *url,
+                                       .case_filter = sel.case_regex,
+                                       .metrics = sel.metrics,
+                                       .branch = sel.branch,
+                                       .detector = sel.detector,
+                                       .level = sel.level};
+  if (auto written = write_file_atomically(args.out, exporter::history_html(analysed, options)); !written.ok()) {
+    return fail(written.error());
+  }
+  std::size_t changes = 0;
+  for (const auto& a : analysed) changes += a.changes.size();
+  fmt::print(stderr, "trend charts of {} series ({} change(s)) written to {}\n", analysed.size(), changes, args.out);
+  return exit_code::ok;
+}
 
 }  // namespace
 
 // ---- gate --history -----------------------------------------------------------
 
 int history_gate(const HistoryGateArgs& args) {
-  history::HistoryGateOptions options;
-  options.window = args.window;
-  options.sigmas = args.sigmas;
+  history::HistoryGateRequest request;
+  request.branch = args.branch;
+  request.metrics = args.metrics;
+  request.options.window = args.window;
+  request.options.sigmas = args.sigmas;
+  request.options.range = !args.no_range;
   if (!args.max_regression.empty()) {
     auto limit = report::parse_percent(args.max_regression);
     if (!limit) {
       return fail(make_error(fmt::format("--max-regression: expected a percentage such as 2%, got '{}'",
                                          args.max_regression)));
     }
-    options.min_change = *limit;
+    request.options.min_change = *limit;
   }
-  if (options.window < options.min_points) {
-    return fail(make_error(fmt::format("--window: expected at least {} commits, got {}", options.min_points,
-                                       options.window)));
+  if (request.options.window < request.options.min_points) {
+    return fail(make_error(fmt::format("--window: expected at least {} commits, got {}", request.options.min_points,
+                                       request.options.window)));
   }
-  std::optional<Pattern> filter;
+  if (!(args.sigmas > 0)) return fail(make_error(fmt::format("--sigmas: expected a positive number, got {}", args.sigmas)));
+  const auto* format = exporter::formats().find(exporter::Takes::history_gate, args.format);
+  if (format == nullptr) {
+    return fail(exporter::unknown_format(
+        "--format", args.format, exporter::formats().names(exporter::offered_by_gate, exporter::Takes::history_gate)));
+  }
   if (!args.filter.empty()) {
     auto compiled = Pattern::compile(args.filter, "--filter");
     if (!compiled.ok()) return fail(compiled.error());
-    filter = std::move(*compiled);
+    request.filter = std::move(*compiled);
   }
   auto head = report::read_report_file(args.head);
   if (!head.ok()) return fail(head.error());
   auto store = history::open_store(args.db, history::OpenMode::existing);
   if (!store.ok()) return fail(store.error());
+  auto result = history::gate_against_history(**store, *head, request);
+  if (!result.ok()) return fail(result.error());
+  result->head_name = args.head;
+  result->db = history::location_for_display(args.db);
 
-  const std::vector<std::string> metrics = args.metrics.empty() ? std::vector<std::string>{"ns_per_op"} : args.metrics;
-  history::SeriesQuery query;
-  query.metrics = metrics;
-  query.machine = history::machine_key(head->environment);
-  query.build = history::build_key(head->environment);
-  if (!args.branch.empty()) query.branch = args.branch;
-  auto series = (*store)->series(query);
-  if (!series.ok()) return fail(series.error());
-  std::map<std::pair<std::string, std::string>, const history::Series*> by_case;
-  for (const auto& s : *series) by_case[{s.key.case_id, s.key.metric}] = &s;
-
-  const std::string head_commit = history::commit_of(*head);
-  std::size_t judged = 0, regressions = 0, unjudged = 0;
-  fmt::print("HEAD {} ({}) against the history of {} in {}\n", args.head, short_commit(head_commit),
-             args.branch.empty() ? "every branch" : "branch " + args.branch, args.db);
-  for (const auto& c : head->cases) {
-    if (c.status != report::CaseStatus::ok) continue;
-    if (filter && !filter->search(c.spec.id)) continue;
-    for (const auto& metric : metrics) {
-      const report::MetricResult* m = c.find_metric(metric);
-      if (m == nullptr || m->samples.empty()) continue;
-      std::vector<double> past;
-      if (auto it = by_case.find({c.spec.id, metric}); it != by_case.end()) {
-        for (const auto& p : it->second->points) {
-          // HEAD itself may already be stored: it is not its own history.
-          if (p.commit == head_commit && p.started_at == head->started_at) continue;
-          past.push_back(p.median);
-        }
-      }
-      const auto j = history::judge_against_history(past, stats::median(m->samples), m->spec.better, options);
-      if (j.verdict == history::HistoryVerdict::insufficient_history) {
-        ++unjudged;
-        fmt::print("  {:<12} {} {}: {} of the {} points needed\n", "no verdict", c.spec.id, metric, j.points,
-                   options.min_points);
-        continue;
-      }
-      ++judged;
-      if (j.verdict == history::HistoryVerdict::regression) ++regressions;
-      fmt::print("  {:<12} {} {}: {:.6g} vs {:.6g} +- {:.3g} {} over {} commits: {}, {:+.1f} sigma\n",
-                 to_string(j.verdict), c.spec.id, metric, j.head, j.center, j.spread, m->spec.unit, j.points,
-                 percent(j.relative), j.sigmas);
+  auto text = format->render({.history_gate = &*result}, {});
+  if (!text.ok()) return fail(text.error());
+  if (!args.summary.empty()) {
+    if (auto written = write_file_atomically(args.summary, exporter::history_gate_markdown(*result)); !written.ok()) {
+      return fail(written.error());
     }
   }
-  fmt::print("{} regression(s) among {} judged series; {} without enough history\n", regressions, judged, unjudged);
-  if (judged == 0) {
+  fmt::print("{}", *text);
+  if (result->judged == 0) {
     fmt::print(stderr, "velo gate: warning: no series had enough history on machine '{}' and build '{}'\n",
-               *query.machine, *query.build);
+               result->machine, result->build);
   }
-  return regressions > 0 ? exit_code::failed : exit_code::ok;
+  return result->passed() ? exit_code::ok : exit_code::failed;
 }
 
-namespace {
-}  // namespace
 
 void add_history_command(CLI::App& app, Context& context) {
   CLI::App* history = app.add_subcommand("history", "Results database across commits, and change points in it");
@@ -342,24 +398,19 @@ void add_history_command(CLI::App& app, Context& context) {
   auto changes_args = std::make_shared<ChangesArgs>();
   CLI::App* changes_cmd =
       history->add_subcommand("changes", "Change points (E-Divisive Means) in every series, with their magnitude");
-  add_db_option(*changes_cmd, changes_args->db);
-  changes_cmd->add_option("--case", changes_args->case_regex, "Only cases whose id matches (RE2 syntax)");
-  changes_cmd->add_option("--metric", changes_args->metrics, "Only this metric (repeatable)");
-  changes_cmd->add_option("--branch", changes_args->branch, "Only runs recorded on this branch");
-  auto& d = changes_args->detector;
-  changes_cmd->add_option("--significance", d.significance, "Permutation p-value a change must reach")
-      ->capture_default_str();
-  changes_cmd->add_option("--permutations", d.permutations, "Permutations per significance test")
-      ->capture_default_str();
-  changes_cmd->add_option("--min-segment", d.min_segment, "Fewest commits on either side of a change")
-      ->capture_default_str();
-  changes_cmd->add_option("--energy-alpha", d.alpha, "Exponent of distances in the energy statistic, (0, 2]")
-      ->capture_default_str();
-  changes_cmd->add_option("--seed", d.seed, "Seed of the permutations and the bootstrap")->capture_default_str();
-  changes_cmd->add_option("--level", changes_args->level, "Confidence level of the magnitude's interval")
-      ->check(CLI::Range(0.5, 0.999))
-      ->capture_default_str();
+  add_selection_options(*changes_cmd, *changes_args);
   changes_cmd->callback([&context, changes_args] { context.exit_code = changes(*changes_args); });
+
+  auto html_args = std::make_shared<HtmlArgs>();
+  CLI::App* html_cmd = history->add_subcommand(
+      "html", "Trend charts of every series with its change points marked, as one self-contained HTML page");
+  add_selection_options(*html_cmd, html_args->selection);
+  html_cmd->add_option("-o,--out", html_args->out, "The HTML file to write (e.g. trends.html)")->required();
+  html_cmd->add_option("--title", html_args->title, "Page title (default: names the database)");
+  html_cmd->add_option("--commit-url", html_args->commit_url,
+                       "Link each commit: a URL with {commit}, e.g. https://github.com/org/repo/commit/{commit} "
+                       "(default on GitHub Actions: this repository)");
+  html_cmd->callback([&context, html_args] { context.exit_code = html(*html_args); });
 }
 
 }  // namespace velo::cli

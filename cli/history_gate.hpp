@@ -13,10 +13,13 @@ struct HistoryGateArgs {
   std::string head;
   std::string branch;                // the base branch whose history HEAD is judged against
   std::size_t window = 30;
-  double sigmas = 5.0;
+  double sigmas = 4.0;
   std::string max_regression;        // --max-regression: the floor of a flagged change (default 2%)
   std::string filter;
   std::vector<std::string> metrics;  // empty: ns_per_op
+  bool no_range = false;             // --no-range: sigmas and the floor only
+  std::string format = "text";       // text, markdown or json
+  std::string summary;               // --summary FILE: Markdown, written atomically
 };
 
 int history_gate(const HistoryGateArgs& args);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "core/text.hpp"
@@ -9,6 +10,7 @@
 #include "export/diff.hpp"
 #include "export/exporters.hpp"
 #include "export/gbench.hpp"
+#include "export/history_gate.hpp"
 #include "export/pprof.hpp"
 #include "export/speedscope.hpp"
 #include "export/table_summary.hpp"
@@ -21,6 +23,7 @@ std::string_view to_string(Takes takes) {
     case Takes::comparison: return "comparison";
     case Takes::gate: return "gate result";
     case Takes::folded: return "folded stacks";
+    case Takes::history_gate: return "history gate result";
   }
   return "?";
 }
@@ -37,7 +40,11 @@ const Format* FormatRegistry::find(Takes takes, std::string_view name) const {
 std::vector<std::string> FormatRegistry::names(Offered command) const {
   std::vector<std::string> out;
   for (const Format& format : formats_) {
-    if (format.offered & command) out.push_back(format.name);
+    // A name a command offers for two inputs (gate's text for a gate and a history
+    // gate) is one choice.
+    if ((format.offered & command) && std::find(out.begin(), out.end(), format.name) == out.end()) {
+      out.push_back(format.name);
+    }
   }
   return out;
 }
@@ -112,6 +119,19 @@ FormatRegistry builtin_formats() {
          takes<&Input::gate>([](const report::GateResult& x, const RenderOptions&) { return gate_markdown(x); })});
   r.add({"json", Takes::gate, offered_by_gate, false, "the verdict, every finding and the full comparison",
          takes<&Input::gate>([](const report::GateResult& x, const RenderOptions&) { return gate_json(x); })});
+  // velo gate --history --format: the gate's own names, for the history gate's result.
+  r.add({"text", Takes::history_gate, offered_by_gate, false, "one line per judged series and the verdict",
+         takes<&Input::history_gate>([](const history::HistoryGateResult& x, const RenderOptions&) {
+           return history_gate_text(x);
+         })});
+  r.add({"markdown", Takes::history_gate, offered_by_gate, false, "a CI step summary or pull-request comment",
+         takes<&Input::history_gate>([](const history::HistoryGateResult& x, const RenderOptions&) {
+           return history_gate_markdown(x);
+         })});
+  r.add({"json", Takes::history_gate, offered_by_gate, false, "the verdict and every judged series",
+         takes<&Input::history_gate>([](const history::HistoryGateResult& x, const RenderOptions&) {
+           return history_gate_json(x);
+         })});
   // Folded stacks (velo export FOLDED --to ...).
   r.add({"speedscope", Takes::folded, offered_by_export, false, "speedscope JSON, one profile per thread",
          takes<&Input::folded>([](const profiler::FoldedStacks& x, const RenderOptions& o) {

@@ -15,6 +15,7 @@
 
 #include "core/result.hpp"
 #include "families/family.hpp"
+#include "history/gate.hpp"
 #include "profiler/folded.hpp"
 #include "report/compare.hpp"
 #include "report/gate.hpp"
@@ -23,7 +24,7 @@
 namespace velo::exporter {
 
 // What a format takes.
-enum class Takes { report, comparison, gate, folded };
+enum class Takes { report, comparison, gate, folded, history_gate };
 std::string_view to_string(Takes takes);
 
 // Which commands offer a format (a bit set).
@@ -40,6 +41,7 @@ struct Input {
   const report::Comparison* comparison = nullptr;
   const report::GateResult* gate = nullptr;
   const profiler::FoldedStacks* folded = nullptr;
+  const history::HistoryGateResult* history_gate = nullptr;
 };
 
 struct RenderOptions {
@@ -65,7 +67,8 @@ class FormatRegistry {
   void add(Format format);
   // The format `name` for what `takes`; nullptr when there is none.
   const Format* find(Takes takes, std::string_view name) const;
-  // The names a command offers, in registration order; with `takes`, only those.
+  // The names a command offers, in registration order, each once; with `takes`, only
+  // those taking it.
   std::vector<std::string> names(Offered command) const;
   std::vector<std::string> names(Offered command, Takes takes) const;
   const std::vector<Format>& all() const { return formats_; }

@@ -69,7 +69,9 @@ nlohmann::json families_json(const Registry* families) {
 }
 
 std::string page(std::string_view kind, const std::string& title, const nlohmann::json& data) {
-  const std::string_view script = kind == "run" ? asset("run.js") : asset("compare.js");
+  const std::string_view script = kind == "run"       ? asset("run.js")
+                                  : kind == "history" ? asset("history.js")
+                                                      : asset("compare.js");
   const std::string_view tmpl = asset("page.html");
   const std::string generator = fmt::format("velo {} ({})", build::version(), build::commit);
   std::string out;

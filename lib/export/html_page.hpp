@@ -11,7 +11,7 @@
 
 namespace velo::exporter::html {
 
-// kind: "run", "compare" or "gate" (which page script draws the data).
+// kind: "run", "compare", "gate" or "history" (which page script draws the data).
 std::string page(std::string_view kind, const std::string& title, const nlohmann::json& data);
 
 // JSON text that is safe inside a <script> element: every '<' is written as \u003c,

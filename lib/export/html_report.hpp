@@ -14,6 +14,7 @@
 #include <string>
 
 #include "families/family.hpp"
+#include "history/changes.hpp"
 #include "report/compare.hpp"
 #include "report/gate.hpp"
 #include "report/report.hpp"
@@ -53,5 +54,25 @@ std::string gate_html(const report::GateResult& result, const report::GatePolicy
 // options.flamegraph_problems: the page says the graph is missing and why.
 inline constexpr std::size_t kMaxEmbeddedFlamegraphBytes = std::size_t{4} << 20;
 void add_flamegraphs(const report::Report& report, HtmlOptions& options);
+
+struct HistoryHtmlOptions {
+  std::string title;       // empty: "velo history: <source>"
+  std::string source;      // the database, as shown on the page (never a password)
+  // A link for each commit: "https://github.com/org/repo/commit/{commit}"; empty:
+  // commits are shown as text. The caller checks it (http or https, one {commit}).
+  std::string commit_url;
+  // What was selected and how changes were detected, shown on the page.
+  std::string case_filter;
+  std::vector<std::string> metrics;
+  std::string branch;
+  history::EDivisiveOptions detector;
+  double level = 0.95;
+};
+
+// `velo history html`: one trend chart per series (case, metric, machine, build):
+// each commit's median with its interquartile range, the level of each segment
+// between change points, the change points marked and listed with their magnitude,
+// interval and p-value, and commits linked when options.commit_url is set.
+std::string history_html(std::span<const history::AnalysedSeries> series, const HistoryHtmlOptions& options);
 
 }  // namespace velo::exporter

@@ -16,4 +16,24 @@ std::vector<DetectedChange> detect_changes(std::span<const double> series, const
   return out;
 }
 
+std::vector<AnalysedSeries> analyse(std::vector<Series> series, const EDivisiveOptions& options, double level) {
+  std::vector<AnalysedSeries> out;
+  out.reserve(series.size());
+  for (Series& s : series) {
+    AnalysedSeries a{.series = std::move(s)};
+    const std::vector<double> values = a.series.values();
+    if (values.size() >= 2 * options.min_segment) {
+      a.analysed = true;
+      a.changes = detect_changes(values, options, {.level = level, .seed = options.seed});
+    }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+std::string_view change_verdict(double relative, Better better) {
+  const bool up = relative > 0;
+  return up == (better == Better::lower) ? "worse" : "better";
+}
+
 }  // namespace velo::history

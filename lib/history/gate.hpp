@@ -20,19 +20,29 @@
 #include <cstddef>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/metric.hpp"
+#include "core/pattern.hpp"
+#include "core/result.hpp"
 #include "history/edivisive.hpp"
+#include "history/store.hpp"
+#include "report/report.hpp"
 
 namespace velo::history {
 
 struct HistoryGateOptions {
   std::size_t window = 30;
   std::size_t min_points = 8;
-  double sigmas = 5.0;
+  double sigmas = 4.0;
   double min_change = 0.02;   // 2%: below this nothing is flagged, however quiet the history
   double min_spread = 0.001;  // 0.1% of the centre
+  // Also require HEAD beyond every point of the recent history (its range), not only
+  // `sigmas` spreads away: the spread is a median absolute deviation, blind to the
+  // heavy tails real runs have.
+  bool range = true;
   EDivisiveOptions detector;  // for step 2
 };
 
@@ -47,10 +57,44 @@ struct HistoryJudgement {
   double head = 0;
   double relative = 0;      // head / center - 1
   double sigmas = 0;        // (head - center) / spread, signed so that worse is positive
+  bool beyond_range = false;  // head is outside [min, max] of the points used
 };
 
 // `history` oldest first (the base branch's per-commit medians), `head` HEAD's median.
 HistoryJudgement judge_against_history(std::span<const double> history, double head, Better better,
                                        const HistoryGateOptions& options);
+
+// `velo gate --history`: every ok case of HEAD and gated metric judged against the
+// series of the same case, machine and build in the store.
+struct HistoryGateRequest {
+  std::string branch;                // the base branch; empty: every branch
+  std::optional<Pattern> filter;     // only cases whose id matches
+  std::vector<std::string> metrics;  // empty: ns_per_op
+  HistoryGateOptions options;
+};
+
+struct HistoryGateRow {
+  std::string case_id;
+  std::string metric;
+  std::string unit;
+  Better better = Better::lower;
+  HistoryJudgement judgement;
+};
+
+struct HistoryGateResult {
+  std::string head_name;  // where HEAD was read from, and the store, as shown (set by the caller)
+  std::string db;
+  std::string head_commit;
+  std::string machine;  // machine_key of HEAD: the series judged against
+  std::string build;    // build_key of HEAD
+  std::string branch;
+  HistoryGateOptions options;
+  std::vector<HistoryGateRow> rows;  // in HEAD's case order, then metric order
+  std::size_t judged = 0, regressions = 0, improvements = 0, unjudged = 0;
+  bool passed() const { return regressions == 0; }
+};
+
+Expected<HistoryGateResult> gate_against_history(Store& store, const report::Report& head,
+                                                 const HistoryGateRequest& request);
 
 }  // namespace velo::history

@@ -80,16 +80,6 @@ std::string trimmed(const char* message) {
   return text;
 }
 
-// Hides the password of a URL in messages.
-std::string redact(const std::string& url) {
-  const auto scheme = url.find("://");
-  const auto at = url.find('@');
-  if (scheme == std::string::npos || at == std::string::npos) return url;
-  const auto colon = url.find(':', scheme + 3);
-  if (colon == std::string::npos || colon > at) return url;
-  return url.substr(0, colon + 1) + "***" + url.substr(at);
-}
-
 class PostgresStore final : public Store {
  public:
   PostgresStore(std::string name, Conn conn) : name_(std::move(name)), conn_(std::move(conn)) {}
@@ -313,7 +303,7 @@ bool is_postgres_url(const std::string& location) {
 }
 
 Expected<std::unique_ptr<Store>> open_postgres_store(const std::string& url, int target_version) {
-  const std::string name = redact(url);
+  const std::string name = location_for_display(url);
   Conn conn(PQconnectdb(url.c_str()));
   if (!conn || PQstatus(conn.get()) != CONNECTION_OK) {
     return make_error(fmt::format("history database {}: cannot connect: {}", name,

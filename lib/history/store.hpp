@@ -76,6 +76,10 @@ Expected<std::unique_ptr<Store>> open_store(const std::string& location, OpenMod
 // "velo-history.db" in the current directory.
 std::string default_db_path();
 
+// `location` as it may be shown (in messages, on pages): a postgresql:// URL's
+// password, in its user part or its query, is replaced by ***.
+std::string location_for_display(const std::string& location);
+
 // The canonical text stored for `report` and its content hash ("fnv1a64:...").
 std::string canonical_json(const report::Report& report);
 

@@ -5,7 +5,8 @@ JavaScript error or a chart that did not draw.
   render_reports.py VELO_BIN TEST_DATA_DIR OUT_DIR
 
 Writes run, multi-run, compare and gate pages from the fixtures in
-TEST_DATA_DIR/html and TEST_DATA_DIR/gate into OUT_DIR, opens each with
+TEST_DATA_DIR/html and TEST_DATA_DIR/gate, and a history trend page from a
+synthetic history (history_fixture.py), into OUT_DIR, opens each with
 `chromium --headless --dump-dom`, and reads the status the page sets on <body> once
 it has drawn everything (lib/export/html/common.js): data-velo-done,
 data-velo-errors (window errors and failed charts), data-velo-charts (Chart.js
@@ -22,6 +23,8 @@ import re
 import shutil
 import subprocess
 import sys
+
+from history_fixture import write_history
 
 SKIP = 77
 TIMEOUT = int(os.environ.get("BROWSER_TIMEOUT_S", "120"))
@@ -106,7 +109,8 @@ def main():
     os.makedirs(out_dir, exist_ok=True)
     html = os.path.join(data, "html")
     gate = os.path.join(data, "gate")
-    pages = {name: os.path.join(out_dir, name + ".html") for name in ("run", "runs", "compare", "gate", "gate-paired")}
+    pages = {name: os.path.join(out_dir, name + ".html")
+             for name in ("run", "runs", "compare", "gate", "gate-paired", "history")}
     try:
         # From the fixture's directory, where its profiled case's folded file is.
         velo(binary, ["report", "run.json", "-o", os.path.abspath(pages["run"])], cwd=html)
@@ -118,6 +122,14 @@ def main():
                       "--html", pages["gate"]], allowed=(0, 1))
         velo(binary, ["gate", os.path.join(html, "paired-base.json"), os.path.join(html, "paired-head.json"),
                       "--html", pages["gate-paired"]], allowed=(0, 1))
+        # A 40-commit history with two known shifts (history_fixture.py).
+        history_dir = os.path.join(out_dir, "history")
+        shutil.rmtree(history_dir, ignore_errors=True)
+        reports = write_history(os.path.join(data, "report", "example.json"), history_dir)
+        db = os.path.join(history_dir, "history.db")
+        velo(binary, ["history", "add", "-q", "--db", db] + reports)
+        velo(binary, ["history", "html", "--db", db, "-o", pages["history"],
+                      "--commit-url", "https://github.com/example/velo/commit/{commit}"])
     except (RuntimeError, subprocess.TimeoutExpired) as e:
         return fail(str(e))
     with open(pages["run"], encoding="utf-8") as f:
@@ -127,8 +139,9 @@ def main():
         return fail("the run page does not embed the flame graph of the fixture's profiled case")
     # Minimum charts and layout diagrams per page (tests/data/html/make_fixtures.py says
     # what run.json holds): counters 3 tables + 1 scaling curve, channel 2, pool 2,
-    # cacheline 1 and 2 diagrams.
-    minimums = {"run": (9, 2), "runs": (10, 2), "compare": (1, 0), "gate": (1, 0), "gate-paired": (1, 0)}
+    # cacheline 1 and 2 diagrams; history: 2 cases x (ns_per_op, ops_per_s).
+    minimums = {"run": (9, 2), "runs": (10, 2), "compare": (1, 0), "gate": (1, 0), "gate-paired": (1, 0),
+                "history": (4, 0)}
     ok = True
     for name, page in pages.items():
         try:

@@ -16,6 +16,7 @@ TEST_CASE("each command offers its formats from the registry", "[export][formats
   CHECK(formats.names(exporter::offered_by_gate) == S{"text", "markdown", "json"});
   CHECK(formats.names(exporter::offered_by_export) == S{"markdown", "csv", "benchstat", "gbench", "speedscope", "pprof"});
   CHECK(formats.names(exporter::offered_by_export, Takes::folded) == S{"speedscope", "pprof"});
+  CHECK(formats.names(exporter::offered_by_gate, Takes::history_gate) == S{"text", "markdown", "json"});
 }
 
 TEST_CASE("formats are found by name and by what they take", "[export][formats]") {

@@ -4,6 +4,7 @@
 // its interval and the paired fork ratios. Rendering in a browser is
 // tests/browser/render_reports.py's job.
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <cmath>
 #include <string>
@@ -72,7 +73,8 @@ TEST_CASE("every embedded asset is present and none can end its <script> element
       CHECK(lower(std::string(file.content)).find("</script") == std::string::npos);
     }
   }
-  CHECK(names == std::vector<std::string>{"chart.min.js", "common.js", "compare.js", "page.html", "run.js", "velo.css"});
+  CHECK(names == std::vector<std::string>{"chart.min.js", "common.js", "compare.js", "history.js", "page.html", "run.js",
+                                          "velo.css"});
 }
 
 TEST_CASE("a run page is one self-contained file whose data is the report", "[html]") {
@@ -188,4 +190,48 @@ TEST_CASE("flame graphs: an unreadable folded file is named, not embedded", "[ht
   CHECK(options.flamegraphs.empty());
   REQUIRE(options.flamegraph_problems.count(report.cases[0].spec.id) == 1);
   CHECK(options.flamegraph_problems.at(report.cases[0].spec.id).find("velo-html-test.folded") != std::string::npos);
+}
+
+TEST_CASE("history data: every point, each change at its commit, hostile case ids kept as text", "[html][history]") {
+  history::AnalysedSeries a;
+  a.series.key = {.machine = "m", .build = "b", .case_id = "</script><b>x", .metric = "ns_per_op"};
+  a.series.unit = "ns";
+  for (int i = 0; i < 12; ++i) {
+    a.series.points.push_back({.report_id = i + 1,
+                               .commit = fmt::format("c{:02}", i),
+                               .started_at = fmt::format("2026-11-01T{:02}:00:00Z", i),
+                               .median = i < 6 ? 100.0 : 110.0,
+                               .samples = {i < 6 ? 99.0 : 109.0, i < 6 ? 101.0 : 111.0}});
+  }
+  a.analysed = true;
+  a.changes = history::detect_changes(a.series.values(), {.permutations = 99, .significance = 0.05});
+  REQUIRE(a.changes.size() == 1);
+  history::AnalysedSeries flat;
+  flat.series.key = {.machine = "m2", .build = "b", .case_id = "0/first", .metric = "ns_per_op"};
+  flat.series.points.push_back({.commit = "only", .median = 5});
+  const std::vector<history::AnalysedSeries> all = {a, flat};
+
+  const std::string page = exporter::history_html(all, {.source = "h.db", .commit_url = "https://x.org/c/{commit}"});
+  CHECK(count(lower(page), "</script") == 5);
+  CHECK(page.find("<title>velo history: h.db</title>") != std::string::npos);
+  const json data = page_data(page);
+  CHECK(data["kind"] == "history");
+  REQUIRE(data["series"].size() == 2);
+  // Sorted by case: "0/first" before "</script>...".
+  CHECK(data["series"][0]["case"] == "0/first");
+  CHECK(data["series"][0]["analysed"] == false);
+  CHECK(data["series"][0]["points"][0].contains("q1") == false);  // one sample: no quartiles
+  const json& s = data["series"][1];
+  CHECK(s["case"] == "</script><b>x");
+  CHECK(s["points"].size() == 12);
+  CHECK(s["points"][3]["q1"] == 99.5);
+  CHECK(s["points"][3]["q3"] == 100.5);
+  REQUIRE(s["changes"].size() == 1);
+  CHECK(s["changes"][0]["index"] == 6);
+  CHECK(s["changes"][0]["commit"] == "c06");
+  CHECK(s["changes"][0]["previous_commit"] == "c05");
+  CHECK(s["changes"][0]["verdict"] == "worse");
+  CHECK(std::abs(s["changes"][0]["relative"].get<double>() - 0.10) < 1e-12);
+  CHECK(data["machines"] == json{"m2", "m"});
+  CHECK(s["machine"] == 1);
 }

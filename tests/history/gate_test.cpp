@@ -44,3 +44,19 @@ TEST_CASE("history gate: the floor and too little history", "[history]") {
         HistoryVerdict::insufficient_history);
   CHECK(judge_against_history({}, 200, Better::lower, options).verdict == HistoryVerdict::insufficient_history);
 }
+
+TEST_CASE("history gate: HEAD must also be outside every recent point", "[history]") {
+  // A quiet history (0.5% noise) with one excursion to +9%, as heavy-tailed runs have.
+  auto history = stepped_series(30, 100, 0.005, {}, 33);
+  history[20] = 109;
+  HistoryGateOptions options;
+  const auto within = judge_against_history(history, 108, Better::lower, options);
+  CHECK(within.sigmas > options.sigmas);  // far beyond the spread (a MAD: blind to the excursion)
+  CHECK_FALSE(within.beyond_range);
+  CHECK(within.verdict == HistoryVerdict::pass);
+  const auto beyond = judge_against_history(history, 110, Better::lower, options);
+  CHECK(beyond.beyond_range);
+  CHECK(beyond.verdict == HistoryVerdict::regression);
+  options.range = false;  // --no-range: the spread alone
+  CHECK(judge_against_history(history, 108, Better::lower, options).verdict == HistoryVerdict::regression);
+}

@@ -217,6 +217,17 @@ TEST_CASE("files the store must refuse", "[history]") {
   }
 }
 
+TEST_CASE("a location as shown never carries a password", "[history]") {
+  using velo::history::location_for_display;
+  CHECK(location_for_display("velo-history.db") == "velo-history.db");
+  CHECK(location_for_display("postgresql://velo@db/velo") == "postgresql://velo@db/velo");
+  CHECK(location_for_display("postgresql://velo:secret@db:5432/velo") == "postgresql://velo:***@db:5432/velo");
+  CHECK(location_for_display("postgres://db/velo?user=velo&password=secret&sslmode=require") ==
+        "postgres://db/velo?user=velo&password=***&sslmode=require");
+  CHECK(location_for_display("postgresql://v:secret@db/velo?password=other") == "postgresql://v:***@db/velo?password=***");
+  CHECK(location_for_display("postgresql://v:se@cret@db/velo") == "postgresql://v:***@db/velo");
+}
+
 TEST_CASE("concurrent writers from several processes lose nothing", "[history][concurrency]") {
   const auto dir = scratch("concurrent");
   const auto path = dir / "h.db";
