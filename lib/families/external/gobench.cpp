@@ -11,7 +11,9 @@
 // result line is one repetition (go_bench_format.hpp). The `cpu` parameter (a
 // matrix like any other) is Go's -cpu. Go picks the iteration count, as GB does.
 // What velo does not see: sub-benchmarks (b.Run) are not cases yet, and Go has
-// no warm-up setting, so [run] warmup does not apply.
+// no warm-up setting, so [run] warmup does not apply. With --profile, go test also
+// writes its CPU profile (-cpuprofile, pprof), which the runner reads into folded
+// stacks with profiler/pprof_reader.hpp.
 #include <dirent.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -31,6 +33,7 @@
 #include "families/external/external.hpp"
 #include "families/external/go_bench_format.hpp"
 #include "families/external/launcher.hpp"
+#include "families/external/process_profile.hpp"
 
 namespace velo {
 namespace {
@@ -127,12 +130,59 @@ std::string last_lines(std::string_view text, int count) {
   return std::string(text.substr(start, end - start));
 }
 
+// A private directory for the CPU profile and the test binary go test leaves
+// with it; removed, with them, when this goes out of scope.
+class ProfileDir {
+ public:
+  ProfileDir() {
+    const char* tmp = std::getenv("TMPDIR");
+    path_ = fmt::format("{}/velo-gobench-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (::mkdtemp(path_.data()) == nullptr) path_.clear();
+  }
+  ~ProfileDir() {
+    if (path_.empty()) return;
+    ::unlink(profile().c_str());
+    ::unlink(binary().c_str());
+    ::rmdir(path_.c_str());
+  }
+  ProfileDir(const ProfileDir&) = delete;
+  ProfileDir& operator=(const ProfileDir&) = delete;
+  bool ok() const { return !path_.empty(); }
+  std::string profile() const { return path_ + "/cpu.pprof"; }
+  std::string binary() const { return path_ + "/velo-gobench.test"; }
+
+ private:
+  std::string path_;
+};
+
+// Go's CPU profile of the run (pprof), for the runner to read: Go samples at its
+// own rate (100 Hz, runtime.SetCPUProfileRate's default) whatever --profile-hz asks.
+ProcessProfile go_profile(const ProfileDir& dir) {
+  ProcessProfile out;
+  auto bytes = read_input_file(dir.profile(), "Go CPU profile", kMaxDataFileBytes);
+  if (!bytes) {
+    out.off_reason = fmt::format("go test wrote no CPU profile: {}", bytes.error().message);
+    return out;
+  }
+  out.pprof = std::move(*bytes);
+  out.source = "go test -cpuprofile";
+  return out;
+}
+
 std::variant<ExternalMeasurement, CaseError> measure(const Params& params, const ExternalRun& run) {
   const std::string& benchmark = params.text("benchmark");
   external::LaunchSpec spec;
   spec.argv = {params.text("go"), "test", "-run", "^$", "-bench", "^" + benchmark + "$", "-benchmem",
                fmt::format("-count={}", run.repetitions), fmt::format("-benchtime={}s", run.min_time_s)};
   if (params.integer("cpu") > 0) spec.argv.push_back(fmt::format("-cpu={}", params.integer("cpu")));
+  std::optional<ProfileDir> profile_dir;
+  if (ProcessProfileSlot::request()) {
+    profile_dir.emplace();
+    if (!profile_dir->ok()) return CaseError{fmt::format("cannot create a directory for the CPU profile: {}", std::strerror(errno))};
+    // -o: with -cpuprofile, go test would otherwise leave its test binary in the package.
+    spec.argv.push_back("-cpuprofile=" + profile_dir->profile());
+    spec.argv.push_back("-o=" + profile_dir->binary());
+  }
   spec.argv.push_back(".");
   spec.cwd = params.text("package");
   const int out = ::memfd_create("velo-go-test-stdout", MFD_CLOEXEC);
@@ -214,6 +264,18 @@ std::variant<ExternalMeasurement, CaseError> measure(const Params& params, const
   measured.details["iterations"] = iterations;
   measured.details["argv"] = spec.argv;
   if (run.warmup_s > 0) measured.notes.push_back("go test has no warm-up setting: [run] warmup does not apply");
+  if (profile_dir) {
+    ProcessProfileSlot::deliver(go_profile(*profile_dir));
+    measured.notes.push_back(
+        "profile: Go's own CPU profile (go test -cpuprofile, 100 Hz whatever --profile-hz says) of the test binary's "
+        "whole benchmark run, Go's b.N calibration runs included");
+    auto& argv = measured.details["argv"];
+    for (auto& arg : argv) {
+      const std::string text = arg.get<std::string>();
+      if (text.rfind("-cpuprofile=", 0) == 0) arg = "-cpuprofile=<temporary file>";
+      if (text.rfind("-o=", 0) == 0) arg = "-o=<temporary file>";
+    }
+  }
   return measured;
 }
 
