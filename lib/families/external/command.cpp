@@ -52,6 +52,9 @@ std::vector<ParamSpec> command_params() {
                              "(truncated by each run: it holds the last run's output)"),
       {.name = "allow_failure", .type = ParamType::boolean, .default_value = false,
        .doc = "a run that exits non-zero is measured like any other (failed_runs_pct says how many did)"},
+      {.name = "count_allocations", .type = ParamType::boolean, .default_value = true,
+       .doc = "one extra, untimed run per repetition under velo's preload library counts allocs_per_op and "
+              "bytes_per_op (false: no extra runs, no counts)"},
       {.name = "warmup_runs", .type = ParamType::integer, .default_value = std::int64_t{0},
        .doc = "untimed runs before the first repetition (besides [run] warmup)", .min = 0, .max = 100000},
   };
@@ -123,6 +126,7 @@ struct CommandSetup {
   LaunchSpec command;
   std::optional<LaunchSpec> setup, prepare, cleanup;
   bool allow_failure = false;
+  bool count_allocations = true;
   std::int64_t warmup_runs = 0;
 };
 
@@ -144,6 +148,10 @@ class CommandWorkload final : public Workload {
  public:
   CommandWorkload(Launcher command, CommandSetup setup) : command_(std::move(command)), setup_(std::move(setup)) {
     if (auto request = ProcessProfileSlot::request()) profile_processes(*request);
+    if (!setup_.count_allocations) {
+      counting_off_ = "count_allocations = false";
+      return;
+    }
     auto dir = external::PreloadDir::make(std::nullopt, false);
     if (!dir) {
       counting_off_ = dir.error().message;
@@ -261,7 +269,8 @@ class CommandWorkload final : public Workload {
       error_ = harvest.error().describe();
       return;
     }
-    take_counts(*harvest);
+    if (setup_.count_allocations) take_counts(*harvest);
+    else allocations_off_ = counting_off_;
     profiled_harvest_.absorb(std::move(*harvest));
   }
 
@@ -353,6 +362,7 @@ std::variant<std::unique_ptr<Workload>, CaseError> make_workload(const Params& p
   };
   CommandSetup setup;
   setup.allow_failure = params.boolean("allow_failure");
+  setup.count_allocations = params.boolean("count_allocations");
   setup.warmup_runs = params.integer("warmup_runs");
   for (auto [name, target] : {std::pair{"setup", &setup.setup}, std::pair{"prepare", &setup.prepare},
                               std::pair{"cleanup", &setup.cleanup}}) {

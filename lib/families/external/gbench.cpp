@@ -6,8 +6,11 @@
 // with --benchmark_filter anchored to that one name, the case's repetitions and
 // min time, and JSON to a temporary file; GB picks the iteration count, velo keeps
 // every repetition (gbench_json.hpp). The runner's timeout kills the worker's
-// process group, the binary with it. What velo does not see: anything GB does not
-// report (per-iteration times; which way a user counter is better).
+// process group, the binary with it. The binary runs with velo's preload library
+// (preload.hpp): allocs_per_op and bytes_per_op per iteration of the timed loop
+// and, with --profile, samples of the timed loops only. What velo does not see:
+// anything GB does not report (per-iteration times; which way a user counter is
+// better).
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>

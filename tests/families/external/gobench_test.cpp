@@ -66,7 +66,8 @@ TEST_CASE("a Go package: cases from its sources, measured, failures with Go's me
   const velo::Family family = velo::make_gobench_family();
   auto listed = family.listed_param->list(go_params(family, go_dir("ok"), ""));
   REQUIRE(listed);
-  CHECK(*listed == std::vector<std::string>{"BenchmarkAlloc", "BenchmarkFail", "BenchmarkSub"});
+  // BenchmarkSub calls b.Run: its sub-benchmarks, found by running it once, are the cases.
+  CHECK(*listed == std::vector<std::string>{"BenchmarkAlloc", "BenchmarkFail", "BenchmarkSub/a", "BenchmarkSub/size=8"});
 
   const auto& impl = family.impls.front();
   const velo::ExternalRun run{.repetitions = 2, .min_time_s = 0.01, .warmup_s = 0};
@@ -88,6 +89,12 @@ TEST_CASE("a Go package: cases from its sources, measured, failures with Go's me
   auto sub = impl.measure(go_params(family, go_dir("ok"), "BenchmarkSub"), run);
   REQUIRE(std::holds_alternative<CaseError>(sub));
   CHECK(std::get<CaseError>(sub).reason.find("sub-benchmarks") != std::string::npos);
+
+  auto size8 = impl.measure(go_params(family, go_dir("ok"), "BenchmarkSub/size=8"), run);
+  if (auto* error = std::get_if<CaseError>(&size8)) FAIL(error->reason);
+  const auto& s8 = std::get<ExternalMeasurement>(size8);
+  CHECK(metric(s8, "ns_per_op")->samples.size() == 2);  // only size=8 ran, not a as well
+  CHECK(metric(s8, "bytes_per_op")->samples == std::vector<double>{8, 8});
 
   auto broken = impl.measure(go_params(family, go_dir("broken"), "BenchmarkBroken"), run);
   REQUIRE(std::holds_alternative<CaseError>(broken));
