@@ -16,6 +16,10 @@
 namespace velo::external {
 
 Expected<std::string> preload_library() {
+#if !VELO_PRELOAD_BUILT
+  return make_error("this velo was built with a sanitizer, and its preload library cannot be loaded into other "
+                    "programs (the sanitizer's runtime would have to come first)");
+#endif
   if (const char* path = std::getenv("VELO_PRELOAD_LIBRARY"); path != nullptr && *path != '\0') {
     if (::access(path, R_OK) != 0) {
       return make_error(fmt::format("VELO_PRELOAD_LIBRARY='{}' cannot be read: {}", path, std::strerror(errno)));
