@@ -19,7 +19,7 @@ Expected<std::string> preload_library() {
 #if !VELO_PRELOAD_BUILT
   return make_error("this velo was built with a sanitizer, and its preload library cannot be loaded into other "
                     "programs (the sanitizer's runtime would have to come first)");
-#endif
+#else
   if (const char* path = std::getenv("VELO_PRELOAD_LIBRARY"); path != nullptr && *path != '\0') {
     if (::access(path, R_OK) != 0) {
       return make_error(fmt::format("VELO_PRELOAD_LIBRARY='{}' cannot be read: {}", path, std::strerror(errno)));
@@ -31,6 +31,7 @@ Expected<std::string> preload_library() {
   }
   return make_error(fmt::format("velo's preload library is neither at {} nor at {} (set VELO_PRELOAD_LIBRARY)",
                                 VELO_PRELOAD_BUILD_PATH, VELO_PRELOAD_INSTALL_PATH));
+#endif
 }
 
 void Harvest::absorb(Harvest&& other) {
