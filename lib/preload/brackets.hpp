@@ -1,6 +1,6 @@
 // Between the preload's two halves: the Google Benchmark hooks (gbench_hooks.cpp)
 // say when a benchmark's timed loop starts and ends on some thread; preload.cpp
-// turns the outermost start/end pair into a bracket (record.hpp).
+// turns the outermost start/end pair into a bracket (families/external/preload_record.hpp).
 #pragma once
 
 #include <cstdint>

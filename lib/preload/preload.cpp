@@ -9,7 +9,7 @@
 // - It does nothing unless VELO_PRELOAD_DIR names the directory to write to.
 // - Counts: the whole process (from this library's start to exit), and for
 //   Google Benchmark each bracket (brackets.hpp, gbench_hooks.cpp).
-// - Profile (VELO_PRELOAD_PROFILE, record.hpp): the session is created in the
+// - Profile (VELO_PRELOAD_PROFILE, families/external/preload_record.hpp): the session is created in the
 //   constructor on the main thread; every thread the program starts afterwards is
 //   registered by an interposed pthread_create. Phase `process` arms the timers
 //   until exit; phase `measured` only inside brackets.
