@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "profiler/pprof_reader.hpp"
 #include "runner/profile_request.hpp"
 
 namespace velo {
@@ -25,6 +26,14 @@ nlohmann::json stats_to_json(const profiler::Stats& stats) {
           {"effective_hz", stats.effective_hz},
           {"thread_cpu_seconds", stats.thread_cpu_seconds},
           {"thread_wall_seconds", stats.thread_wall_seconds}};
+}
+
+nlohmann::json profile_json(const profiler::Options& request, const profiler::FoldedStacks& stacks,
+                            const profiler::Stats& stats) {
+  nlohmann::json profile = profile_request_to_json(request);
+  profile["stats"] = stats_to_json(stats);
+  profile["folded"] = stacks.write();
+  return profile;
 }
 
 }  // namespace
@@ -58,10 +67,58 @@ void CaseProfiler::finish(nlohmann::json& details, std::set<std::string>& notes)
   }
   session_->stop();
   const profiler::FoldedStacks stacks = session_->collect();
-  nlohmann::json profile = profile_request_to_json(*request_);
-  profile["stats"] = stats_to_json(session_->stats());
-  profile["folded"] = stacks.write();
-  details["profile"] = std::move(profile);
+  details["profile"] = profile_json(*request_, stacks, session_->stats());
+}
+
+ProcessProfileRequest CaseProfiler::for_processes(const profiler::Options& request) {
+  return {.wall = request.mode == profiler::Mode::wall, .hz = request.hz, .thread_root = request.thread_root};
+}
+
+void CaseProfiler::attach(const profiler::Options& request, const std::optional<ProcessProfile>& profile,
+                          nlohmann::json& details, std::set<std::string>& notes) {
+  if (!profile) {
+    notes.insert("not profiled: this external family does not sample its processes");
+    return;
+  }
+  if (!profile->off_reason.empty()) {
+    notes.insert(fmt::format("profiling off: {}", profile->off_reason));
+    return;
+  }
+  profiler::FoldedStacks stacks;
+  profiler::Stats stats;
+  if (!profile->pprof.empty()) {
+    // A pprof profile (Go's): its samples and period are the statistics.
+    auto read = profiler::read_pprof(profile->pprof, profile->source);
+    if (!read) {
+      notes.insert(fmt::format("profiling off: {}", read.error().describe()));
+      return;
+    }
+    stacks = std::move(read->stacks);
+    stats.samples = stats.weighted_samples = stacks.total();
+    if (read->period > 0 && read->period_unit == "nanoseconds") {
+      stats.effective_hz = 1e9 / static_cast<double>(read->period);
+      stats.thread_cpu_seconds = static_cast<double>(stats.samples) / stats.effective_hz;
+    }
+  } else {
+    auto read = profiler::FoldedStacks::parse(profile->folded, profile->source);
+    if (!read) {
+      notes.insert(fmt::format("profiling off: {}", read.error().describe()));
+      return;
+    }
+    stacks = std::move(*read);
+    stats.samples = profile->samples;
+    stats.overruns = profile->overruns;
+    stats.weighted_samples = profile->samples + profile->overruns;
+    stats.lost_buffer_full = profile->lost_buffer_full;
+    stats.lost_unwind = profile->lost_unwind;
+    stats.threads = profile->threads;
+    if (profile->sampled_seconds > 0) {
+      stats.effective_hz = static_cast<double>(profile->samples) / profile->sampled_seconds;
+    }
+    (request.mode == profiler::Mode::cpu ? stats.thread_cpu_seconds : stats.thread_wall_seconds) =
+        profile->sampled_seconds;
+  }
+  details["profile"] = profile_json(request, stacks, stats);
 }
 
 }  // namespace velo

@@ -23,6 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "families/external/process_profile.hpp"
 #include "profiler/profiler.hpp"
 
 namespace velo {
@@ -47,6 +48,14 @@ class CaseProfiler {
   // After the benchmark: details["profile"] = {mode, hz, thread_root, stats,
   // folded}, or a note saying why there is no profile.
   void finish(nlohmann::json& details, std::set<std::string>& notes);
+
+  // The request as an external family sees it (families/external/process_profile.hpp).
+  static ProcessProfileRequest for_processes(const profiler::Options& request);
+  // details["profile"] as finish() writes it, for what an external family sampled
+  // in its processes (folded text or a pprof file, read here); a profile that
+  // could not be taken or read, or a family that delivered none, is a note.
+  static void attach(const profiler::Options& request, const std::optional<ProcessProfile>& profile,
+                     nlohmann::json& details, std::set<std::string>& notes);
 
  private:
   std::optional<profiler::Options> request_;

@@ -62,11 +62,14 @@ report::CaseResult failed(report::CaseResult result, report::CaseStatus status, 
 
 // A harness that measures itself (families/family.hpp, ExternalMeasure): its
 // per-repetition values become the samples; the runner adds nothing of its own.
-report::CaseResult measure_external(report::CaseResult result, const Implementation& impl, bool profile) {
+report::CaseResult measure_external(report::CaseResult result, const Implementation& impl,
+                                    const std::optional<profiler::Options>& profile) {
   const Case& spec = result.spec;
   const ExternalRun run{.repetitions = spec.settings.repetitions, .min_time_s = spec.settings.min_time_s,
                         .warmup_s = spec.settings.warmup_s};
   std::variant<ExternalMeasurement, CaseError> measured;
+  // The harness samples its own processes when asked (process_profile.hpp).
+  ProcessProfileSlot slot(profile ? std::optional(CaseProfiler::for_processes(*profile)) : std::nullopt);
   try {
     measured = impl.measure(spec.params, run);
   } catch (const std::exception& e) {
@@ -88,7 +91,7 @@ report::CaseResult measure_external(report::CaseResult result, const Implementat
   if (result.metrics.empty()) return failed(std::move(result), report::CaseStatus::failed, "no metric was measured");
   result.details = std::move(out.details);
   std::set<std::string> notes(out.notes.begin(), out.notes.end());
-  if (profile) notes.insert("not profiled: sampling the processes of an external family is not implemented yet");
+  if (profile) CaseProfiler::attach(*profile, slot.take(), result.details, notes);
   if (!notes.empty()) result.details["notes"] = std::vector<std::string>(notes.begin(), notes.end());
   result.status = report::CaseStatus::ok;
   return result;
@@ -116,7 +119,7 @@ report::CaseResult measure_case(const Registry& registry, const Case& spec,
                   fmt::format("--measure {} does not follow the processes of an external family yet; measure it "
                               "in time", to_string(spec.settings.measure.mode)));
   }
-  if (impl->measure) return measure_external(std::move(result), *impl, profile.has_value());
+  if (impl->measure) return measure_external(std::move(result), *impl, profile);
 
   // Before the workload: its team reads the setting when it is built.
   set_team_pinning(spec.settings.pin_threads);
@@ -124,6 +127,11 @@ report::CaseResult measure_case(const Registry& registry, const Case& spec,
   // An external family's work runs in other processes: sampling the worker would
   // profile velo waiting for them (families/external/external.hpp).
   CaseProfiler profiler(family->runner_probes ? profile : std::nullopt);
+  // ...it samples its processes itself, when it can (process_profile.hpp); the
+  // slot is open before the workload is made and until it is gone.
+  const bool external_profile = profile && !family->runner_probes;
+  ProcessProfileSlot process_profile(external_profile ? std::optional(CaseProfiler::for_processes(*profile))
+                                                      : std::nullopt);
   std::unique_ptr<Workload> workload;
   try {
     auto made = impl->make(spec.params);
@@ -239,9 +247,7 @@ report::CaseResult measure_case(const Registry& registry, const Case& spec,
   for (const auto& metric_spec : family->metrics) emit(metric_spec);
   result.status = report::CaseStatus::ok;
   profiler.finish(result.details, notes);
-  if (profile && !family->runner_probes) {
-    notes.insert("not profiled: sampling the processes of an external family is not implemented yet");
-  }
+  if (external_profile) CaseProfiler::attach(*profile, process_profile.take(), result.details, notes);
   // Per-case caveats travel in details; the run gathers them into the report's notes.
   if (!notes.empty()) result.details["notes"] = std::vector<std::string>(notes.begin(), notes.end());
   return result;

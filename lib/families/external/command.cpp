@@ -6,7 +6,8 @@
 // per worker process before the first repetition, `cleanup` once after the last.
 // What is reported per run: wall ns_per_op (the runner's), the child's user and
 // system CPU time and its peak RSS (wait4's rusage), and, when failures are
-// allowed, the share of runs that failed. A run that exits non-zero or is killed
+// allowed, the share of runs that failed; allocs_per_op and bytes_per_op counted by
+// velo's preload library (see CommandWorkload). A run that exits non-zero or is killed
 // by a signal fails the case with the end of its stderr, unless allow_failure.
 #include <algorithm>
 #include <cstdio>
@@ -19,6 +20,7 @@
 #include "families/external/command_line.hpp"
 #include "families/external/external.hpp"
 #include "families/external/launcher.hpp"
+#include "families/external/preload.hpp"
 
 namespace velo {
 namespace {
@@ -50,6 +52,9 @@ std::vector<ParamSpec> command_params() {
                              "(truncated by each run: it holds the last run's output)"),
       {.name = "allow_failure", .type = ParamType::boolean, .default_value = false,
        .doc = "a run that exits non-zero is measured like any other (failed_runs_pct says how many did)"},
+      {.name = "count_allocations", .type = ParamType::boolean, .default_value = true,
+       .doc = "one extra, untimed run per repetition under velo's preload library counts allocs_per_op and "
+              "bytes_per_op (false: no extra runs, no counts)"},
       {.name = "warmup_runs", .type = ParamType::integer, .default_value = std::int64_t{0},
        .doc = "untimed runs before the first repetition (besides [run] warmup)", .min = 0, .max = 100000},
   };
@@ -121,6 +126,7 @@ struct CommandSetup {
   LaunchSpec command;
   std::optional<LaunchSpec> setup, prepare, cleanup;
   bool allow_failure = false;
+  bool count_allocations = true;
   std::int64_t warmup_runs = 0;
 };
 
@@ -131,10 +137,36 @@ std::string describe_failure(const Launcher& launcher, const external::ChildRun&
   return message + "\n(set allow_failure = true to measure failing runs)";
 }
 
+// Allocations of a command are counted by velo's preload library in the
+// processes it starts (preload.hpp). Without --profile, the timed runs carry no
+// preload: each repetition ends with one extra, untimed run under it, which gives
+// that repetition's allocs_per_op and bytes_per_op. With --profile every timed run
+// carries it (the sampler must see them), and the counts come from those runs;
+// the profile so far is delivered to the runner at the end of each repetition
+// (process_profile.hpp).
 class CommandWorkload final : public Workload {
  public:
-  CommandWorkload(Launcher command, CommandSetup setup)
-      : command_(std::move(command)), setup_(std::move(setup)) {}
+  CommandWorkload(Launcher command, CommandSetup setup) : command_(std::move(command)), setup_(std::move(setup)) {
+    if (auto request = ProcessProfileSlot::request()) profile_processes(*request);
+    if (!setup_.count_allocations) {
+      counting_off_ = "count_allocations = false";
+      return;
+    }
+    auto dir = external::PreloadDir::make(std::nullopt, false);
+    if (!dir) {
+      counting_off_ = dir.error().message;
+      return;
+    }
+    LaunchSpec spec = command_.spec();
+    dir->apply(spec);
+    auto counted = Launcher::make(std::move(spec));
+    if (!counted) {
+      counting_off_ = counted.error().message;
+      return;
+    }
+    counting_dir_.emplace(std::move(*dir));
+    counted_.emplace(std::move(*counted));
+  }
 
   ~CommandWorkload() override {
     if (!setup_.cleanup) return;
@@ -148,9 +180,12 @@ class CommandWorkload final : public Workload {
     user_ns_ = system_ns_ = 0;
     peak_rss_bytes_ = 0;
     failed_runs_ = 0;
+    allocations_ = {};
+    allocations_off_.reset();
   }
 
   double run(std::int64_t ops) override {
+    Launcher& timed = profiled_ ? *profiled_ : command_;
     std::int64_t wall_ns = 0;
     for (std::int64_t i = 0; i < ops && !error_; ++i) {
       if (setup_.prepare) {
@@ -159,7 +194,7 @@ class CommandWorkload final : public Workload {
           break;
         }
       }
-      auto result = command_.run();
+      auto result = timed.run();
       if (!result) {
         error_ = result.error().message;
         break;
@@ -170,22 +205,38 @@ class CommandWorkload final : public Workload {
       peak_rss_bytes_ = std::max<std::int64_t>(peak_rss_bytes_, std::int64_t{result->usage.ru_maxrss} * 1024);
       if (!result->succeeded()) {
         ++failed_runs_;
-        if (!setup_.allow_failure) error_ = describe_failure(command_, *result);
+        if (!setup_.allow_failure) error_ = describe_failure(timed, *result);
       }
+      if (profiled_) take_profiled_run();  // the clock stopped at wait4
     }
     return static_cast<double>(wall_ns) * 1e-9;
   }
 
   Status end_repetition(MetricSink& sink, std::int64_t ops, double) override {
     if (error_) return make_error(*error_);
+    deliver_profile();
     const double runs = static_cast<double>(ops);
     sink.add("user_ns_per_op", static_cast<double>(user_ns_) / runs);
     sink.add("system_ns_per_op", static_cast<double>(system_ns_) / runs);
     if (peak_rss_bytes_ > 0) sink.add("peak_rss_bytes", static_cast<double>(peak_rss_bytes_));
     if (setup_.allow_failure) sink.add("failed_runs_pct", 100.0 * static_cast<double>(failed_runs_) / runs);
+    if (!profiled_) {
+      if (auto status = counted_run(); !status) return status;
+      ops = 1;
+    }
+    if (allocations_off_) {
+      sink.note(fmt::format("allocs_per_op and bytes_per_op not measured: {}", *allocations_off_));
+    } else {
+      sink.add(metrics::allocs_per_op, static_cast<double>(allocations_.allocations) / static_cast<double>(ops));
+      sink.add(metrics::bytes_per_op, static_cast<double>(allocations_.bytes) / static_cast<double>(ops));
+      sink.note(profiled_ ? "allocs_per_op and bytes_per_op: counted in the timed (profiled) runs by velo's preload "
+                            "library, summed over every process of a run"
+                          : "allocs_per_op and bytes_per_op: counted by velo's preload library in one extra, untimed "
+                            "run per repetition, summed over every process of the run");
+    }
     sink.note(
-        "an external command runs in its own process: velo's in-process metrics (cpu_ns_per_op, context "
-        "switches, allocs_per_op) are not measured for it; user_ns_per_op and system_ns_per_op are its CPU time");
+        "an external command runs in its own process: the worker's in-process metrics (cpu_ns_per_op, context "
+        "switches) are not measured for it; user_ns_per_op and system_ns_per_op are its CPU time");
     return {};
   }
 
@@ -202,10 +253,92 @@ class CommandWorkload final : public Workload {
     return std::int64_t{tv.tv_sec} * 1'000'000'000 + std::int64_t{tv.tv_usec} * 1000;
   }
 
+  void take_counts(const external::Harvest& harvest) {
+    auto counts = external::command_allocations(harvest);
+    if (auto* reason = std::get_if<std::string>(&counts)) {
+      if (!allocations_off_) allocations_off_ = *reason;
+      return;
+    }
+    allocations_.allocations += std::get<external::AllocationCounts>(counts).allocations;
+    allocations_.bytes += std::get<external::AllocationCounts>(counts).bytes;
+  }
+
+  void take_profiled_run() {
+    auto harvest = profile_dir_->harvest();
+    if (!harvest) {
+      error_ = harvest.error().describe();
+      return;
+    }
+    if (setup_.count_allocations) take_counts(*harvest);
+    else allocations_off_ = counting_off_;
+    profiled_harvest_.absorb(std::move(*harvest));
+  }
+
+  // Every timed run carries the preload from now on (the constructor, before any run).
+  void profile_processes(const ProcessProfileRequest& request) {
+    profiling_ = true;
+    auto dir = external::PreloadDir::make(request, false);
+    if (!dir) {
+      profile_off_ = dir.error().message;
+      return;
+    }
+    LaunchSpec spec = command_.spec();
+    dir->apply(spec);
+    auto profiled = Launcher::make(std::move(spec));
+    if (!profiled) {
+      profile_off_ = profiled.error().message;
+      return;
+    }
+    profile_dir_.emplace(std::move(*dir));
+    profiled_.emplace(std::move(*profiled));
+  }
+
+  // What the runs so far sampled, handed to the runner (it keeps the last one).
+  void deliver_profile() const {
+    if (!profiling_) return;
+    if (!profiled_) {
+      ProcessProfileSlot::deliver({.off_reason = profile_off_});
+      return;
+    }
+    ProcessProfileSlot::deliver(external::profile_of(profiled_harvest_));
+  }
+
+  // The untimed run that counts this repetition's allocations.
+  Status counted_run() {
+    if (!counted_) {
+      allocations_off_ = counting_off_;
+      return {};
+    }
+    if (setup_.prepare) {
+      if (auto status = external::run_helper(*setup_.prepare, "prepare"); !status) return status;
+    }
+    auto result = counted_->run();
+    if (!result) return result.error();
+    if (!result->succeeded() && !setup_.allow_failure) {
+      return make_error("the run counting allocations: " + describe_failure(*counted_, *result));
+    }
+    auto harvest = counting_dir_->harvest();
+    if (!harvest) return harvest.error();
+    take_counts(*harvest);
+    return {};
+  }
+
   Launcher command_;
   CommandSetup setup_;
   std::int64_t user_ns_ = 0, system_ns_ = 0, peak_rss_bytes_ = 0, failed_runs_ = 0;
   std::optional<std::string> error_;  // the first failure of this repetition
+  // Allocation counting.
+  std::optional<external::PreloadDir> counting_dir_;
+  std::optional<Launcher> counted_;
+  std::string counting_off_;
+  external::AllocationCounts allocations_;
+  std::optional<std::string> allocations_off_;  // this repetition's counts are missing, and why
+  // Profiling (profile_processes).
+  bool profiling_ = false;
+  std::optional<external::PreloadDir> profile_dir_;
+  std::optional<Launcher> profiled_;
+  external::Harvest profiled_harvest_;
+  std::string profile_off_;  // why profiling could not start
 };
 
 std::variant<std::unique_ptr<Workload>, CaseError> make_workload(const Params& params) {
@@ -229,6 +362,7 @@ std::variant<std::unique_ptr<Workload>, CaseError> make_workload(const Params& p
   };
   CommandSetup setup;
   setup.allow_failure = params.boolean("allow_failure");
+  setup.count_allocations = params.boolean("count_allocations");
   setup.warmup_runs = params.integer("warmup_runs");
   for (auto [name, target] : {std::pair{"setup", &setup.setup}, std::pair{"prepare", &setup.prepare},
                               std::pair{"cleanup", &setup.cleanup}}) {

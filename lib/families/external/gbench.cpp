@@ -6,8 +6,11 @@
 // with --benchmark_filter anchored to that one name, the case's repetitions and
 // min time, and JSON to a temporary file; GB picks the iteration count, velo keeps
 // every repetition (gbench_json.hpp). The runner's timeout kills the worker's
-// process group, the binary with it. What velo does not see: anything GB does not
-// report (per-iteration times; which way a user counter is better).
+// process group, the binary with it. The binary runs with velo's preload library
+// (preload.hpp): allocs_per_op and bytes_per_op per iteration of the timed loop
+// and, with --profile, samples of the timed loops only. What velo does not see:
+// anything GB does not report (per-iteration times; which way a user counter is
+// better).
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -23,6 +26,7 @@
 #include "families/external/external.hpp"
 #include "families/external/gbench_json.hpp"
 #include "families/external/launcher.hpp"
+#include "families/external/preload.hpp"
 
 namespace velo {
 namespace {
@@ -95,6 +99,42 @@ class TempFile {
   int fd_ = -1;
 };
 
+MetricSpec runner_metric(std::string_view name) {
+  for (const auto& spec : metrics::runner_metrics()) {
+    if (spec.name == name) return spec;
+  }
+  return MetricSpec{.name = std::string(name)};
+}
+
+// allocs_per_op and bytes_per_op per repetition from the preload's brackets,
+// unless the binary's own memory manager reported allocs_per_iter already.
+void add_allocations(ExternalMeasurement& out, const external::Harvest& harvest) {
+  const bool reported = std::any_of(out.metrics.begin(), out.metrics.end(), [](const ExternalMetric& m) {
+    return m.spec.name == metrics::allocs_per_op;
+  });
+  if (reported) {
+    out.notes.push_back("allocs_per_op: from the binary's own Google Benchmark memory manager");
+    return;
+  }
+  const auto iterations = out.details.value("iterations", std::vector<std::int64_t>{});
+  auto counted = external::gbench_allocations(harvest, iterations);
+  if (auto* reason = std::get_if<std::string>(&counted)) {
+    out.notes.push_back(fmt::format("allocs_per_op and bytes_per_op not measured: {}", *reason));
+    return;
+  }
+  ExternalMetric allocations{runner_metric(metrics::allocs_per_op), {}};
+  ExternalMetric bytes{runner_metric(metrics::bytes_per_op), {}};
+  for (const auto& per_op : std::get<std::vector<external::PerOp>>(counted)) {
+    allocations.samples.push_back(per_op.allocations);
+    bytes.samples.push_back(per_op.bytes);
+  }
+  out.metrics.push_back(std::move(allocations));
+  out.metrics.push_back(std::move(bytes));
+  out.notes.push_back(
+      "allocs_per_op and bytes_per_op: counted by velo's preload library while the benchmark's timed loop ran "
+      "(from the start of its timing to the end of the loop), per iteration");
+}
+
 std::variant<ExternalMeasurement, CaseError> measure(const Params& params, const ExternalRun& run) {
   const std::string& benchmark = params.text("benchmark");
   TempFile json;
@@ -110,7 +150,13 @@ std::variant<ExternalMeasurement, CaseError> measure(const Params& params, const
   spec.argv.push_back("--benchmark_enable_random_interleaving=false");
   spec.argv.push_back("--benchmark_out_format=json");
   spec.argv.push_back("--benchmark_out=" + json.path());
-  auto launcher = external::Launcher::make(spec);
+  // velo's preload library counts allocations (and samples, when profiled) only
+  // while the benchmark's timed loops run (preload/gbench_hooks.cpp).
+  const auto profile = ProcessProfileSlot::request();
+  auto preload = external::PreloadDir::make(profile, true);
+  external::LaunchSpec launched = spec;
+  if (preload) preload->apply(launched);
+  auto launcher = external::Launcher::make(launched);
   if (!launcher) return CaseError{launcher.error().message};
   auto ran = launcher->run();
   if (!ran) return CaseError{ran.error().message};
@@ -130,6 +176,15 @@ std::variant<ExternalMeasurement, CaseError> measure(const Params& params, const
   if (auto* out = std::get_if<ExternalMeasurement>(&measured)) {
     out->details["argv"] = spec.argv;
     out->details["argv"].back() = "--benchmark_out=<temporary file>";
+    if (!preload) {
+      out->notes.push_back(fmt::format("allocs_per_op and bytes_per_op not measured: {}", preload.error().message));
+      if (profile) ProcessProfileSlot::deliver({.off_reason = preload.error().message});
+    } else if (auto harvest = preload->harvest(); !harvest) {
+      return CaseError{harvest.error().describe()};
+    } else {
+      add_allocations(*out, *harvest);
+      if (profile) ProcessProfileSlot::deliver(external::profile_of(*harvest));
+    }
   }
   return measured;
 }

@@ -175,6 +175,7 @@ TEST_CASE("setup once, prepare before every run, cleanup at the end, warm-up run
         {"prepare", std::string("sh -c 'echo prepare >> prepares'")},
         {"cleanup", std::string("sh -c 'echo cleanup >> cleanups'")},
         {"warmup_runs", std::int64_t{2}},
+        {"count_allocations", false},  // its extra run: preload_test.cpp
         {"cwd", dir.string()},
     }));
     auto& workload = workload_of(made);
@@ -189,6 +190,23 @@ TEST_CASE("setup once, prepare before every run, cleanup at the end, warm-up run
   }  // the workload is destroyed after the last repetition
   CHECK(lines_in(dir / "setups") == 1);
   CHECK(lines_in(dir / "cleanups") == 1);
+}
+
+TEST_CASE("count_allocations = false: no extra run, no allocation counts", "[external]") {
+  const fs::path dir = scratch() / "no-counting";
+  fs::create_directories(dir);
+  auto made = make(params_with({
+      {"command", std::string("sh -c 'echo run >> runs'")},
+      {"count_allocations", false},
+      {"cwd", dir.string()},
+  }));
+  auto& workload = workload_of(made);
+  Sink sink;
+  REQUIRE(repetition(workload, sink, 3).ok());
+  CHECK(lines_in(dir / "runs") == 3);
+  CHECK(sink.values.count("allocs_per_op") == 0);
+  CHECK(std::any_of(sink.notes.begin(), sink.notes.end(),
+                    [](const std::string& n) { return n.find("count_allocations = false") != std::string::npos; }));
 }
 
 TEST_CASE("a failing setup or prepare fails the case", "[external]") {

@@ -10,6 +10,8 @@
 
 #include "families/external/external.hpp"
 #include "families/external/go_bench_format.hpp"
+#include "families/external/process_profile.hpp"
+#include "profiler/pprof_reader.hpp"
 #include "scenario/scenario.hpp"
 #include "../../cli/velo_process.hpp"
 
@@ -64,7 +66,8 @@ TEST_CASE("a Go package: cases from its sources, measured, failures with Go's me
   const velo::Family family = velo::make_gobench_family();
   auto listed = family.listed_param->list(go_params(family, go_dir("ok"), ""));
   REQUIRE(listed);
-  CHECK(*listed == std::vector<std::string>{"BenchmarkAlloc", "BenchmarkFail", "BenchmarkSub"});
+  // BenchmarkSub calls b.Run: its sub-benchmarks, found by running it once, are the cases.
+  CHECK(*listed == std::vector<std::string>{"BenchmarkAlloc", "BenchmarkFail", "BenchmarkSub/a", "BenchmarkSub/size=8"});
 
   const auto& impl = family.impls.front();
   const velo::ExternalRun run{.repetitions = 2, .min_time_s = 0.01, .warmup_s = 0};
@@ -87,9 +90,43 @@ TEST_CASE("a Go package: cases from its sources, measured, failures with Go's me
   REQUIRE(std::holds_alternative<CaseError>(sub));
   CHECK(std::get<CaseError>(sub).reason.find("sub-benchmarks") != std::string::npos);
 
+  auto size8 = impl.measure(go_params(family, go_dir("ok"), "BenchmarkSub/size=8"), run);
+  if (auto* error = std::get_if<CaseError>(&size8)) FAIL(error->reason);
+  const auto& s8 = std::get<ExternalMeasurement>(size8);
+  CHECK(metric(s8, "ns_per_op")->samples.size() == 2);  // only size=8 ran, not a as well
+  CHECK(metric(s8, "bytes_per_op")->samples == std::vector<double>{8, 8});
+
   auto broken = impl.measure(go_params(family, go_dir("broken"), "BenchmarkBroken"), run);
   REQUIRE(std::holds_alternative<CaseError>(broken));
   CHECK(std::get<CaseError>(broken).reason.find("undefined: undefinedFunction") != std::string::npos);
+}
+
+TEST_CASE("--profile on a Go benchmark: Go's CPU profile read into folded stacks", "[external][gobench]") {
+  const velo::Family family = velo::make_gobench_family();
+  const velo::ExternalRun run{.repetitions = 2, .min_time_s = 0.2, .warmup_s = 0};
+  velo::ProcessProfileSlot slot(velo::ProcessProfileRequest{.hz = 99});
+  auto measured = family.impls.front().measure(go_params(family, go_dir("ok"), "BenchmarkAlloc"), run);
+  if (auto* error = std::get_if<CaseError>(&measured)) FAIL(error->reason);
+  const auto& m = std::get<ExternalMeasurement>(measured);
+  CHECK(metric(m, "ns_per_op")->samples.size() == 2);
+  const auto profile = slot.take();
+  REQUIRE(profile);
+  INFO(profile->off_reason);
+  REQUIRE(profile->off_reason.empty());
+  auto read = velo::profiler::read_pprof(profile->pprof, profile->source);
+  REQUIRE(read);
+  CHECK(read->period == 10000000);  // Go's 100 Hz, whatever was asked
+  CHECK(read->period_unit == "nanoseconds");
+  bool benchmark_seen = false;
+  for (const auto& [stack, count] : read->stacks.stacks()) {
+    for (auto frame : velo::profiler::split_frames(stack)) {
+      if (frame.size() >= 15 && frame.substr(frame.size() - 15) == ".BenchmarkAlloc") benchmark_seen = true;
+    }
+  }
+  CHECK(benchmark_seen);
+  // go test left no test binary or profile in the package.
+  CHECK_FALSE(fs::exists(go_dir("ok") + "/ok.test"));
+  CHECK_FALSE(fs::exists(go_dir("ok") + "/cpu.pprof"));
 }
 
 TEST_CASE("velo run on a Go package: per-cpu cases, compile error is a failed case", "[external][gobench][cli]") {

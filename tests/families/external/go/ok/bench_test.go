@@ -24,4 +24,9 @@ func BenchmarkSub(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 		}
 	})
+	b.Run("size=8", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			sink = make([]byte, 8)
+		}
+	})
 }
