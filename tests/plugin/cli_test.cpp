@@ -122,8 +122,10 @@ TEST_CASE("a crashing plugin and a broken contract fail only their own cases", "
                                         "params = { drop_every = 2 }\n");
   const fs::path pools = write_scenario("pools.toml", "broken", "pool",
                                         "[[variant]]\nname = \"null\"\nimpl = \"null_pool\"\n");
-  auto run = run_cli({"run", functions.string(), queues.string(), lossy.string(), pools.string(), "-q", "-o",
-                   "broken.json"});
+  const fs::path stale = write_scenario("stale.toml", "broken", "map",
+                                        "[[variant]]\nname = \"stale\"\nimpl = \"stale_map\"\n");
+  auto run = run_cli({"run", functions.string(), queues.string(), lossy.string(), pools.string(), stale.string(),
+                      "-q", "-o", "broken.json"});
   INFO(run.err);
   CHECK(run.exit_code == 1);
   const auto report = nlohmann::json::parse(slurp(scratch() / "broken.json"));
@@ -140,6 +142,11 @@ TEST_CASE("a crashing plugin and a broken contract fail only their own cases", "
   const auto null = case_named(report, "null");
   CHECK(null["status"] == "failed");
   CHECK(contains(null["reason"].get<std::string>(), "get() returned NULL"));
+  const auto stale_values = case_named(report, "stale");
+  CHECK(stale_values["status"] == "failed");
+  CHECK(contains(stale_values["reason"].get<std::string>(), "value check, key 0x"));
+  CHECK(contains(stale_values["reason"].get<std::string>(), "expected version"));
+  CHECK((!stale_values.contains("metrics") || stale_values["metrics"].empty()));
   CHECK(case_named(report, "mine")["status"] == "ok");
   CHECK(case_named(report, "builtin")["status"] == "ok");
 }

@@ -237,6 +237,24 @@ TEST_CASE("a contract violation of each kind fails its case with the driver's me
   CHECK(has(refused, "case error: plugin counter 'refusing_counter': create failed: no counter today"));
 }
 
+TEST_CASE("a map whose counts are right but whose values are stale fails naming key, expected and got") {
+  Registry registry = plugintest::fresh_registry();
+  REQUIRE(plugin::load_all({plugin_path("broken")}, registry).ok());
+  const std::string stale = run_case(registry, one_case(registry, "map", "stale_map"), 5000);
+  INFO(stale);
+  CHECK(has(stale, "value check, key 0x"));
+  CHECK(has(stale, "find after insert_or_assign(version "));
+  CHECK(has(stale, "(a stale value"));
+  CHECK(has(stale, ", expected version "));
+  // A per-thread lookup cache is right on one thread; on two, the audit's reader
+  // (thread 0) sees the writer's (thread 1) overwrite, or its stale cache is caught.
+  CHECK(run_case(registry, one_case(registry, "map", "caching_map"), 5000) == "");
+  const std::string cached = run_case(registry, one_case(registry, "map", "caching_map", "threads = 2"), 5000);
+  INFO(cached);
+  CHECK(has(cached, "returned the value of version "));
+  CHECK(has(cached, "(a stale value, replaced since), expected version "));
+}
+
 TEST_CASE("a plugin case's details carry the plugin's identity") {
   Registry registry = plugintest::fresh_registry();
   REQUIRE(plugin::load_all({plugin_path("good")}, registry).ok());

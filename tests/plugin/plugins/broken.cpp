@@ -111,6 +111,75 @@ class LyingMap {
   std::unordered_map<std::uint64_t, std::string> map_;
 };
 
+// Counts right, values stale: insert_or_assign of a key it holds says "replaced"
+// but keeps the old value.
+class StaleMap {
+ public:
+  StaleMap(const velo_map_config&, const velo::plugin::Params&) {}
+  bool find(int, std::uint64_t key, std::string& out) {
+    std::lock_guard lock(mutex_);
+    auto it = map_.find(key);
+    if (it == map_.end()) return false;
+    out = it->second;
+    return true;
+  }
+  bool insert_or_assign(int, std::uint64_t key, std::string_view value) {
+    std::lock_guard lock(mutex_);
+    return map_.try_emplace(key, value).second;  // an existing value is left as it was
+  }
+  bool erase(int, std::uint64_t key) {
+    std::lock_guard lock(mutex_);
+    return map_.erase(key) == 1;
+  }
+  std::size_t size() const { return map_.size(); }
+
+ private:
+  std::mutex mutex_;
+  std::unordered_map<std::uint64_t, std::string> map_;
+};
+
+// Correct on one thread; on several, each thread answers a repeated lookup from its
+// own one-entry cache, which only its own writes invalidate.
+class CachingMap {
+ public:
+  CachingMap(const velo_map_config& config, const velo::plugin::Params&)
+      : caches_(static_cast<std::size_t>(config.threads)) {}
+  bool find(int thread, std::uint64_t key, std::string& out) {
+    Cache& cache = caches_[static_cast<std::size_t>(thread)];
+    if (cache.valid && cache.key == key) {
+      out = cache.value;
+      return true;
+    }
+    std::lock_guard lock(mutex_);
+    auto it = map_.find(key);
+    if (it == map_.end()) return false;
+    out = it->second;
+    cache = {true, key, it->second};
+    return true;
+  }
+  bool insert_or_assign(int thread, std::uint64_t key, std::string_view value) {
+    caches_[static_cast<std::size_t>(thread)].valid = false;
+    std::lock_guard lock(mutex_);
+    return map_.insert_or_assign(key, std::string(value)).second;
+  }
+  bool erase(int thread, std::uint64_t key) {
+    caches_[static_cast<std::size_t>(thread)].valid = false;
+    std::lock_guard lock(mutex_);
+    return map_.erase(key) == 1;
+  }
+  std::size_t size() const { return map_.size(); }
+
+ private:
+  struct Cache {
+    bool valid = false;
+    std::uint64_t key = 0;
+    std::string value;
+  };
+  std::vector<Cache> caches_;  // one per thread, used only by its thread
+  std::mutex mutex_;
+  std::unordered_map<std::uint64_t, std::string> map_;
+};
+
 // Loses one increment in 1000.
 class LossyCounter {
  public:
@@ -172,6 +241,8 @@ VELO_PLUGIN("testbroken", "0.0.1",
                                               VELO_CAP_FIFO_PER_PRODUCER, lossy_params, 1),
             velo::plugin::pool<DoubleGivingPool>("double_pool", "gives some objects to two holders"),
             velo::plugin::map<LyingMap>("lying_map", "says every write inserted"),
+            velo::plugin::map<StaleMap>("stale_map", "keeps the old value on insert_or_assign"),
+            velo::plugin::map<CachingMap>("caching_map", "per-thread lookup caches other threads leave stale"),
             velo::plugin::counter<LossyCounter>("lossy_counter", "loses increments"),
             velo::plugin::counter<RefusingCounter>("refusing_counter", "create always fails"),
             velo::plugin::function<WrongFunction>("wrong_function", "verify always fails"),
