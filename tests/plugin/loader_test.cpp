@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "plugin/loaded.hpp"
 #include "plugin_fixture.hpp"
 
 using namespace velo;
@@ -253,6 +254,40 @@ TEST_CASE("a map whose counts are right but whose values are stale fails naming 
   INFO(cached);
   CHECK(has(cached, "returned the value of version "));
   CHECK(has(cached, "(a stale value, replaced since), expected version "));
+}
+
+TEST_CASE("a channel's try_send is checked before the first repetition: capacity, count, order") {
+  Registry registry = plugintest::fresh_registry();
+  REQUIRE(plugin::load_all({plugin_path("good"), plugin_path("broken")}, registry).ok());
+  const auto* good = registry.find("channel")->find_impl("locked_queue");
+  REQUIRE(good != nullptr);
+  // locked_queue has try_push (the test would prove nothing if the SDK dropped it).
+  CHECK(run_case(registry, one_case(registry, "channel", "locked_queue", "capacity = 64"), 5000) == "");
+  CHECK(run_case(registry, one_case(registry, "channel", "locked_queue", "capacity = 100000"), 5000) == "");
+  const std::string overfull =
+      run_case(registry, one_case(registry, "channel", "overfull_queue", "capacity = 64"), 5000);
+  CHECK(has(overfull, "case error: plugin channel 'overfull_queue': try_send accepted message 65 into a channel "
+                      "of capacity 64: it holds more than its capacity"));
+  // Above the probe's limit only the filling is checked, which this queue passes.
+  CHECK(run_case(registry, one_case(registry, "channel", "overfull_queue", "capacity = 100000"), 5000) == "");
+}
+
+TEST_CASE("the C++ SDK sets try_send and close only for classes that have them") {
+  auto channel_ops = [](const std::string& plugin, const std::string& name) -> const velo_channel_ops* {
+    auto loaded = plugin::load(plugin_path(plugin));
+    REQUIRE(loaded.ok());
+    for (const auto& impl : (*loaded)->impls) {
+      if (impl.raw->name == name) return impl.raw->channel;
+    }
+    FAIL("no implementation " << name);
+    return nullptr;
+  };
+  const velo_channel_ops* with = channel_ops("good", "locked_queue");
+  CHECK(with->try_send != nullptr);
+  CHECK(with->close != nullptr);
+  const velo_channel_ops* without = channel_ops("broken", "lossy_queue");
+  CHECK(without->try_send == nullptr);
+  CHECK(without->close == nullptr);
 }
 
 TEST_CASE("a plugin case's details carry the plugin's identity") {

@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <stdexcept>
 #include <mutex>
 #include <string>
@@ -49,6 +50,31 @@ class LossyQueue {
   std::size_t head_ = 0, count_ = 0;
   std::uint64_t sent_ = 0;
   std::mutex mutex_;
+};
+
+// Its try_push never says "full": it holds more than its capacity.
+class OverfullQueue {
+ public:
+  OverfullQueue(const velo_channel_config& config, const velo::plugin::Params&) : bytes_(config.message_bytes) {}
+  void push(int sender, const void* message) { try_push(sender, message); }
+  bool try_push(int, const void* message) {
+    std::lock_guard lock(mutex_);
+    const auto* bytes = static_cast<const unsigned char*>(message);
+    queue_.emplace_back(bytes, bytes + bytes_);
+    return true;
+  }
+  bool try_pop(int, void* out) {
+    std::lock_guard lock(mutex_);
+    if (queue_.empty()) return false;
+    std::memcpy(out, queue_.front().data(), bytes_);
+    queue_.pop_front();
+    return true;
+  }
+
+ private:
+  std::size_t bytes_;
+  std::mutex mutex_;
+  std::deque<std::vector<unsigned char>> queue_;
 };
 
 // Gives every 50th object back twice, so two holders get the same object.
@@ -239,6 +265,8 @@ const velo_param_decl lossy_params[] = {
 VELO_PLUGIN("testbroken", "0.0.1",
             velo::plugin::channel<LossyQueue>("lossy_queue", "drops a message now and then",
                                               VELO_CAP_FIFO_PER_PRODUCER, lossy_params, 1),
+            velo::plugin::channel<OverfullQueue>("overfull_queue", "try_send never reports full",
+                                                 VELO_CAP_FIFO_PER_PRODUCER),
             velo::plugin::pool<DoubleGivingPool>("double_pool", "gives some objects to two holders"),
             velo::plugin::map<LyingMap>("lying_map", "says every write inserted"),
             velo::plugin::map<StaleMap>("stale_map", "keeps the old value on insert_or_assign"),

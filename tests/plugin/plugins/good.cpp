@@ -29,12 +29,21 @@ class LockedQueue {
     ++count_;
     not_empty_.notify_one();
   }
+  bool try_push(int, const void* message) {
+    std::lock_guard lock(mutex_);
+    if (count_ == capacity_) return false;
+    std::memcpy(&ring_[((head_ + count_) % capacity_) * bytes_], message, bytes_);
+    ++count_;
+    not_empty_.notify_one();
+    return true;
+  }
   bool try_pop(int, void* out) {
     std::lock_guard lock(mutex_);
     if (count_ == 0) return false;
     take(out);
     return true;
   }
+  void close() { closed_ = true; }  // nothing to wake: velo calls it after the last repetition
   void pop(int, void* out) {
     std::unique_lock lock(mutex_);
     not_empty_.wait(lock, [&] { return count_ > 0; });
@@ -52,6 +61,7 @@ class LockedQueue {
   std::size_t bytes_, capacity_;
   std::vector<unsigned char> ring_;
   std::size_t head_ = 0, count_ = 0;
+  bool closed_ = false;
   std::mutex mutex_;
   std::condition_variable not_full_, not_empty_;
 };
