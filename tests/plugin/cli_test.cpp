@@ -110,6 +110,29 @@ TEST_CASE("velo run measures plugin variants beside built-ins and records the pl
   REQUIRE(report["settings"]["plugins"].size() == 1);
 }
 
+TEST_CASE("allocation accounting counts a plugin's own allocations exactly", "[plugin]") {
+  const fs::path scenario = write_scenario("allocating.toml", "good", "function",
+                                           "[[variant]]\nname = \"allocating\"\nimpl = \"allocating\"\n",
+                                           "threads = 1\n");
+  auto run = run_cli({"run", scenario.string(), "-q", "-o", "allocating.json", "--repetitions", "3"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const auto report = nlohmann::json::parse(slurp(scratch() / "allocating.json"));
+  const auto allocating = case_named(report, "allocating");
+  REQUIRE(allocating["status"] == "ok");
+  const auto& metrics = allocating["metrics"];
+  if (!metrics.contains("allocs_per_op")) {
+    // A sanitizer build of velo counts nothing: absent, never zero, and the report says why.
+    CHECK_FALSE(metrics.contains("bytes_per_op"));
+    CHECK(contains(allocating["details"]["notes"].dump(), "allocation counting off"));
+    return;
+  }
+  // malloc(16) and new char[48] per iteration (tests/plugin/plugins/good.cpp).
+  REQUIRE(metrics["allocs_per_op"]["samples"].size() == 3);
+  for (const auto& sample : metrics["allocs_per_op"]["samples"]) CHECK(sample.get<double>() == Approx(2.0).margin(1e-9));
+  for (const auto& sample : metrics["bytes_per_op"]["samples"]) CHECK(sample.get<double>() == Approx(64.0).margin(1e-6));
+}
+
 TEST_CASE("a crashing plugin and a broken contract fail only their own cases", "[plugin]") {
   const fs::path functions = write_scenario("functions.toml", "broken", "function",
                                             "[[variant]]\nname = \"crash\"\nimpl = \"crashing_function\"\n"
