@@ -223,13 +223,57 @@ TEST_CASE("--baseline-plugin measures a base build of the plugin fork by fork", 
   CHECK(case_named(base, "mine")["status"] == "ok");
   CHECK(base["pairing"]["run_id"] == head["pairing"]["run_id"]);
 
+  // A base build sharing a name with the head but lacking others; one sharing none.
   auto mismatch = run_cli({"run", "paired.toml", "-q", "--plugin", "libgood-head.so", "--baseline-plugin",
-                        plugin_path("broken"), "-o", "never.json"});
+                        plugin_path("both"), "-o", "never.json"});
   CHECK(mismatch.exit_code == 2);
-  CHECK(contains(mismatch.err, "has no implementation"));
+  CHECK(contains(mismatch.err, "has no implementation channel/locked_queue"));
+  auto unrelated = run_cli({"run", "paired.toml", "-q", "--plugin", "libgood-head.so", "--baseline-plugin",
+                            plugin_path("broken"), "-o", "never.json"});
+  CHECK(unrelated.exit_code == 2);
+  CHECK(contains(unrelated.err, "none of the plugins loaded"));
   auto unpaired = run_cli({"run", "paired.toml", "-q", "--baseline-plugin", "libgood-base.so", "-o", "never.json"});
   CHECK(unpaired.exit_code == 2);
-  CHECK(contains(unpaired.err, "--baseline-plugin is given 1 times but --plugin 0 times"));
+  CHECK(contains(unpaired.err, "no head build to pair it with"));
+}
+
+TEST_CASE("--baseline-plugin pairs with a plugin a scenario names, by implementation names", "[plugin]") {
+  for (const char* copy : {"libgood-scen-head.so", "libgood-scen-base.so"}) {
+    fs::copy_file(plugin_path("good"), scratch() / copy, fs::copy_options::overwrite_existing);
+  }
+  fs::copy_file(plugin_path("broken"), scratch() / "libbroken-scen.so", fs::copy_options::overwrite_existing);
+  {
+    std::ofstream out(scratch() / "scen-paired.toml");
+    out << "[scenario]\nname = \"scen-paired\"\nfamily = \"counters\"\n"
+        << "plugins = [\"libbroken-scen.so\", \"libgood-scen-head.so\"]\n"
+        << "[run]\nrepetitions = 2\nmin_time = \"2ms\"\nwarmup = \"1ms\"\n"
+        << "[params]\nincrements = 10\n[[variant]]\nname = \"mine\"\nimpl = \"atomic_counter\"\n";
+  }
+  // Two plugins are loaded; the base build pairs with the one that has its names.
+  auto run = run_cli({"run", "scen-paired.toml", "-q", "--forks", "2", "--baseline-plugin", "libgood-scen-base.so",
+                      "-o", "scen-head.json", "--baseline-out", "scen-base.json"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const auto head = nlohmann::json::parse(slurp(scratch() / "scen-head.json"));
+  const auto base = nlohmann::json::parse(slurp(scratch() / "scen-base.json"));
+  CHECK(contains(case_named(head, "mine")["details"]["plugin"]["path"].get<std::string>(), "libgood-scen-head.so"));
+  CHECK(contains(case_named(base, "mine")["details"]["plugin"]["path"].get<std::string>(), "libgood-scen-base.so"));
+  CHECK(case_named(base, "mine")["status"] == "ok");
+  CHECK(base["pairing"]["run_id"] == head["pairing"]["run_id"]);
+
+  // A base build with names from both loaded plugins: velo does not guess.
+  auto ambiguous = run_cli({"run", "scen-paired.toml", "-q", "--baseline-plugin", plugin_path("both"), "-o",
+                            "never.json"});
+  CHECK(ambiguous.exit_code == 2);
+  CHECK(contains(ambiguous.err, "ambiguous"));
+  CHECK(contains(ambiguous.err, "libgood-scen-head.so"));
+  CHECK(contains(ambiguous.err, "libbroken-scen.so"));
+  CHECK_FALSE(fs::exists(scratch() / "never.json"));
+  // Two base builds for one head.
+  auto twice = run_cli({"run", "scen-paired.toml", "-q", "--baseline-plugin", "libgood-scen-base.so",
+                        "--baseline-plugin", "libgood-scen-head.so", "-o", "never.json"});
+  CHECK(twice.exit_code == 2);
+  CHECK(contains(twice.err, "both pair with"));
 }
 
 TEST_CASE("gate --confirm re-measures plugin cases with the plugins given by --plugin", "[plugin]") {
