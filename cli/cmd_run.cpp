@@ -155,8 +155,9 @@ void add_run_command(CLI::App& app, Context& context) {
                 "Print per-case details (struct layouts) under every table, not only the first, and long reasons in full");
   add_plugin_option(cmd, args->input.plugins);
   cmd->add_option("--baseline-plugin", args->input.baseline_plugins,
-                  "The base build of each --plugin (repeatable, same order): every fork is measured with both "
-                  "builds, back to back; the base build's report goes to --baseline-out");
+                  "A base build of a plugin given by --plugin or a scenario's [scenario] plugins, the one with the "
+                  "same implementation names (repeatable): every fork is measured with both builds, back to back; "
+                  "the base build's report goes to --baseline-out");
   cmd->add_flag("-q,--quiet", args->input.quiet, "No progress on stderr");
   cmd->add_flag("--no-isolate", args->no_isolate,
                 "Run cases in this process (debugging; no timeouts, no per-case peak RSS)");

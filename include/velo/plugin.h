@@ -136,7 +136,9 @@ typedef struct velo_channel_ops {
   void* (*create)(const velo_channel_config* config, const velo_params* params, char* error, size_t error_size);
   /* Blocks until the channel accepted a copy of message_bytes bytes. */
   void (*send)(void* channel, int sender, const void* message);
-  /* Optional: 1 if accepted now, 0 if full (velo's drivers do not call it yet). */
+  /* Optional: 1 if accepted now, 0 if full (holding `capacity` messages; for
+   * capacity 0: no receiver waiting). velo checks it once on the fresh channel,
+   * before the first repetition and untimed; no workload measures it. */
   int (*try_send)(void* channel, int sender, const void* message);
   /* Blocks until a message was copied into out (message_bytes bytes). */
   void (*recv)(void* channel, int receiver, void* out);

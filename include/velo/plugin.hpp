@@ -8,6 +8,8 @@
 //     void push(int sender, const void* message);         // blocking
 //     bool try_pop(int receiver, void* out);              // non-blocking
 //     void pop(int receiver, void* out);                  // optional: blocking
+//     bool try_push(int sender, const void* message);     // optional: false if full (checked)
+//     void close();                                       // optional: once, before destruction
 //   };
 //   VELO_PLUGIN("myqueues", "1.2.0",
 //               velo::plugin::channel<MyQueue>("myqueue", "a two-lock queue",
@@ -112,6 +114,17 @@ template <typename T>
 struct has_pop<T, std::void_t<decltype(std::declval<T&>().pop(0, static_cast<void*>(nullptr)))>> : std::true_type {};
 
 template <typename T, typename = void>
+struct has_try_push : std::false_type {};
+template <typename T>
+struct has_try_push<T, std::void_t<decltype(std::declval<T&>().try_push(0, static_cast<const void*>(nullptr)))>>
+    : std::true_type {};
+
+template <typename T, typename = void>
+struct has_close : std::false_type {};
+template <typename T>
+struct has_close<T, std::void_t<decltype(std::declval<T&>().close())>> : std::true_type {};
+
+template <typename T, typename = void>
 struct has_fresh : std::false_type {};
 template <typename T>
 struct has_fresh<T, std::void_t<decltype(std::declval<const T&>().fresh_allocations())>> : std::true_type {};
@@ -155,9 +168,33 @@ void channel_recv(void* q, int receiver, void* out) {
   }
 }
 template <typename Q>
+int channel_try_send(void* q, int sender, const void* message) {
+  return static_cast<Q*>(q)->try_push(sender, message) ? 1 : 0;
+}
+template <typename Q>
+void channel_close(void* q) {
+  static_cast<Q*>(q)->close();
+}
+template <typename Q>
+constexpr int (*channel_try_send_of())(void*, int, const void*) {
+  if constexpr (has_try_push<Q>::value) {
+    return &channel_try_send<Q>;
+  } else {
+    return nullptr;
+  }
+}
+template <typename Q>
+constexpr void (*channel_close_of())(void*) {
+  if constexpr (has_close<Q>::value) {
+    return &channel_close<Q>;
+  } else {
+    return nullptr;
+  }
+}
+template <typename Q>
 inline const velo_channel_ops channel_ops = {
-    &create<Q, velo_channel_config>, &channel_send<Q>, nullptr, &channel_recv<Q>, &channel_try_recv<Q>, nullptr,
-    &destroy<Q>};
+    &create<Q, velo_channel_config>, &channel_send<Q>, channel_try_send_of<Q>(),
+    &channel_recv<Q>, &channel_try_recv<Q>, channel_close_of<Q>(), &destroy<Q>};
 
 // ---- pool
 template <typename P>

@@ -59,14 +59,6 @@ Status check_outputs(const RunInput& input) {
 
 Expected<RunOutput> run(const Registry& registry, const RunInput& input) {
   report::RunRequest request = input.request;
-  // Checked before the scenarios: without the --plugin it pairs with, a scenario
-  // naming the plugin's implementations would fail first, and less clearly.
-  std::optional<nlohmann::json> substitutes;
-  if (!input.baseline_plugins.empty()) {
-    auto settings = plugin::substitute_settings(input.plugins, input.baseline_plugins);
-    if (!settings.ok()) return settings.error();
-    substitutes = std::move(*settings);
-  }
   std::optional<Pattern> filter;
   if (!request.filter.empty()) {
     auto compiled = Pattern::compile(request.filter, "--filter");
@@ -74,7 +66,21 @@ Expected<RunOutput> run(const Registry& registry, const RunInput& input) {
     filter = std::move(*compiled);
   }
   auto scenarios = input.paths.empty() ? load_builtin_quick_suite(registry) : load_scenarios(input.paths, registry);
-  if (!scenarios.ok()) return scenarios.error();
+  if (!scenarios.ok()) {
+    // Without any plugin, a scenario naming the base build's implementations fails
+    // first; the missing head build is the clearer error then.
+    if (!input.baseline_plugins.empty() && plugin::loaded_identities().empty()) {
+      if (auto paired = plugin::pair_baselines(input.baseline_plugins); !paired.ok()) return paired.error();
+    }
+    return scenarios.error();
+  }
+  // After the scenarios, which load their own plugins: a base build may pair with one.
+  std::optional<nlohmann::json> substitutes;
+  if (!input.baseline_plugins.empty()) {
+    auto settings = plugin::pair_baselines(input.baseline_plugins);
+    if (!settings.ok()) return settings.error();
+    substitutes = std::move(*settings);
+  }
   auto expanded = expand_cases(*scenarios, request.overrides(), registry);
   if (!expanded.ok()) return expanded.error();
   std::vector<Case> cases;

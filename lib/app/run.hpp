@@ -25,8 +25,10 @@ struct RunInput {
   std::string profile_dir = "velo-profiles";
   std::string out = "velo-report.json";
   std::string baseline_out = "velo-baseline.json";  // with request.baseline_velo or baseline_plugins
-  // --plugin paths (already loaded by the caller) and --baseline-plugin, their base
-  // builds in the same order: then the run is paired, this velo measuring both.
+  // --plugin paths (already loaded by the caller) and --baseline-plugin, base builds
+  // of plugins loaded by --plugin or the scenarios, each paired with the one that has
+  // its implementation names (plugin::pair_baselines): then the run is paired, this
+  // velo measuring both.
   std::vector<std::string> plugins;
   std::vector<std::string> baseline_plugins;
   // --shard I/N: only shard I of N of the cases (shard/shard.hpp), balanced by the wall

@@ -7,6 +7,10 @@
 // Per message the adapter adds one indirect call to the plugin's function and a
 // plain store to a counter of the calling thread's own (the watchdog's progress
 // signal, below); that is part of what a plugin variant costs.
+//
+// try_send, when the plugin has it, is checked once on the fresh channel before
+// the first repetition (channel_probe.hpp); close, when it has it, is called once
+// before destroy.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -19,6 +23,7 @@
 
 #include "families/channel/channel.hpp"
 #include "families/channel/channel_workload.hpp"
+#include "plugin/channel_probe.hpp"
 #include "plugin/loaded.hpp"
 
 namespace velo::plugin {
@@ -53,6 +58,12 @@ class PluginChannel {
     if (!handle_) {
       throw std::runtime_error(fmt::format("plugin channel '{}': create failed: {}", impl_.name,
                                            error[0] ? error : "(no reason given)"));
+    }
+    if (ops_.try_send) {  // checked here, outside timing: no workload sends without blocking
+      if (auto wrong = probe_try_send(ops_, handle_, c, (impl_.capabilities & VELO_CAP_FIFO_PER_PRODUCER) != 0)) {
+        ops_.destroy(handle_);
+        throw std::runtime_error(fmt::format("plugin channel '{}': {}", impl_.name, *wrong));
+      }
     }
     watchdog_ = std::thread([this] { watch(); });
   }

@@ -81,9 +81,10 @@ Status load_for_worker(const nlohmann::json& settings);
 // loaded (not registered).
 Status check_substitute(const std::string& head, const std::string& base);
 
-// The settings for the baseline side: {"plugin_substitutes": {HEAD: BASE, ...}},
-// absolute paths.
-Expected<nlohmann::json> substitute_settings(const std::vector<std::string>& heads,
-                                             const std::vector<std::string>& bases);
+// --baseline-plugin (baseline.cpp): pairs each base build with the plugin loaded
+// so far (by --plugin or [scenario] plugins) that shares implementation names with
+// it, and returns the settings for the baseline side: {"plugin_substitutes":
+// {HEAD: BASE, ...}}, absolute paths. No match, or two, is an error naming them.
+Expected<nlohmann::json> pair_baselines(const std::vector<std::string>& bases);
 
 }  // namespace velo::plugin

@@ -142,22 +142,4 @@ Status check_substitute(const std::string& head, const std::string& base) {
   return {};
 }
 
-Expected<nlohmann::json> substitute_settings(const std::vector<std::string>& heads,
-                                             const std::vector<std::string>& bases) {
-  if (heads.size() != bases.size()) {
-    return make_error(fmt::format("--baseline-plugin is given {} times but --plugin {} times: each --plugin needs "
-                                  "the base build it is measured against, in the same order",
-                                  bases.size(), heads.size()));
-  }
-  nlohmann::json substitutes = nlohmann::json::object();
-  for (std::size_t i = 0; i < heads.size(); ++i) {
-    if (auto status = check_substitute(heads[i], bases[i]); !status.ok()) return status.error();
-    std::error_code error;
-    const std::string head = std::filesystem::canonical(heads[i], error).string();
-    const std::string base = std::filesystem::canonical(bases[i], error).string();
-    substitutes[head] = base;
-  }
-  return nlohmann::json{{"plugin_substitutes", substitutes}};
-}
-
 }  // namespace velo::plugin

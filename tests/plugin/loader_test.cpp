@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "plugin/loaded.hpp"
 #include "plugin_fixture.hpp"
 
 using namespace velo;
@@ -235,6 +236,58 @@ TEST_CASE("a contract violation of each kind fails its case with the driver's me
   CHECK(has(function, "checksum mismatch"));
   const std::string refused = run_case(registry, one_case(registry, "counters", "refusing_counter"), 10);
   CHECK(has(refused, "case error: plugin counter 'refusing_counter': create failed: no counter today"));
+}
+
+TEST_CASE("a map whose counts are right but whose values are stale fails naming key, expected and got") {
+  Registry registry = plugintest::fresh_registry();
+  REQUIRE(plugin::load_all({plugin_path("broken")}, registry).ok());
+  const std::string stale = run_case(registry, one_case(registry, "map", "stale_map"), 5000);
+  INFO(stale);
+  CHECK(has(stale, "value check, key 0x"));
+  CHECK(has(stale, "find after insert_or_assign(version "));
+  CHECK(has(stale, "(a stale value"));
+  CHECK(has(stale, ", expected version "));
+  // A per-thread lookup cache is right on one thread; on two, the audit's reader
+  // (thread 0) sees the writer's (thread 1) overwrite, or its stale cache is caught.
+  CHECK(run_case(registry, one_case(registry, "map", "caching_map"), 5000) == "");
+  const std::string cached = run_case(registry, one_case(registry, "map", "caching_map", "threads = 2"), 5000);
+  INFO(cached);
+  CHECK(has(cached, "returned the value of version "));
+  CHECK(has(cached, "(a stale value, replaced since), expected version "));
+}
+
+TEST_CASE("a channel's try_send is checked before the first repetition: capacity, count, order") {
+  Registry registry = plugintest::fresh_registry();
+  REQUIRE(plugin::load_all({plugin_path("good"), plugin_path("broken")}, registry).ok());
+  const auto* good = registry.find("channel")->find_impl("locked_queue");
+  REQUIRE(good != nullptr);
+  // locked_queue has try_push (the test would prove nothing if the SDK dropped it).
+  CHECK(run_case(registry, one_case(registry, "channel", "locked_queue", "capacity = 64"), 5000) == "");
+  CHECK(run_case(registry, one_case(registry, "channel", "locked_queue", "capacity = 100000"), 5000) == "");
+  const std::string overfull =
+      run_case(registry, one_case(registry, "channel", "overfull_queue", "capacity = 64"), 5000);
+  CHECK(has(overfull, "case error: plugin channel 'overfull_queue': try_send accepted message 65 into a channel "
+                      "of capacity 64: it holds more than its capacity"));
+  // Above the probe's limit only the filling is checked, which this queue passes.
+  CHECK(run_case(registry, one_case(registry, "channel", "overfull_queue", "capacity = 100000"), 5000) == "");
+}
+
+TEST_CASE("the C++ SDK sets try_send and close only for classes that have them") {
+  auto channel_ops = [](const std::string& plugin, const std::string& name) -> const velo_channel_ops* {
+    auto loaded = plugin::load(plugin_path(plugin));
+    REQUIRE(loaded.ok());
+    for (const auto& impl : (*loaded)->impls) {
+      if (impl.raw->name == name) return impl.raw->channel;
+    }
+    FAIL("no implementation " << name);
+    return nullptr;
+  };
+  const velo_channel_ops* with = channel_ops("good", "locked_queue");
+  CHECK(with->try_send != nullptr);
+  CHECK(with->close != nullptr);
+  const velo_channel_ops* without = channel_ops("broken", "lossy_queue");
+  CHECK(without->try_send == nullptr);
+  CHECK(without->close == nullptr);
 }
 
 TEST_CASE("a plugin case's details carry the plugin's identity") {

@@ -14,7 +14,9 @@
 // that removed one). After each run the map must hold exactly
 //   prefill + sum of those counts
 // keys, or the case fails: a map that loses an insert or double-counts an erase
-// never reports a speed.
+// never reports a speed. Then the value audit (value_audit.hpp) checks a few keys
+// one by one for the value last written: a map that keeps or serves a stale value,
+// or another key's, fails the case too.
 //
 // A Map provides (the ConcurrentMap concept below):
 //   Map(int threads, std::size_t expected_keys, const Params&)
@@ -39,6 +41,7 @@
 #include "families/family.hpp"
 #include "families/map/latency_sampler.hpp"
 #include "families/map/plan.hpp"
+#include "families/map/value_audit.hpp"
 #include "threads/thread_team.hpp"
 
 namespace velo::map {
@@ -77,6 +80,7 @@ class MapWorkload final : public Workload {
         touched_(keys_.size()),
         clock_overhead_ns_(clock_overhead_ns()),
         keygen_ns_per_op_(keygen_ns_per_op(plan_.streams[0])),
+        audit_(static_cast<std::size_t>(params.integer("value_bytes")), threads_, &plan_.values),
         team_(threads_, [](int member) { return fmt::format("map-{}", member); }) {
     const Value& initial = plan_.values[0][0];
     for (std::int64_t i = 0; i < plan_.prefill_count; ++i) {
@@ -112,6 +116,7 @@ class MapWorkload final : public Workload {
           "the map holds {} keys but its operations imply {} (prefill {} + net inserts {})", size,
           expected, plan_.prefill_count, expected - plan_.prefill_count));
     }
+    if (auto error = audit_.audit(map_, keys_, audit_.pick(recent_keys(), keys_.size()))) return make_error(*error);
     sink.add("distinct_keys", static_cast<double>(distinct_keys_touched()));
     sink.add("keygen_ns_per_op", keygen_ns_per_op_);
     report_latency(sink, OpKind::read, "read");
@@ -126,6 +131,19 @@ class MapWorkload final : public Workload {
                           "timed loop (keygen_ns_per_op)"},
             {"keygen_ns_per_op", keygen_ns_per_op_},
             {"clock_overhead_ns", clock_overhead_ns_}};
+  }
+
+  // The keys of each thread's last few operations, most recent first, threads
+  // interleaved: where a per-thread cache would still hold a value.
+  std::vector<std::uint32_t> recent_keys() const {
+    constexpr std::uint64_t kPerThread = 4;
+    std::vector<std::uint32_t> keys;
+    for (std::uint64_t back = 1; back <= kPerThread; ++back) {
+      for (const auto& member : members_) {
+        if (member.next - member.first >= back) keys.push_back(member.stream->at(member.next - back).key);
+      }
+    }
+    return keys;
   }
 
   // Distinct keys the operations of the last repetition touched, all threads
@@ -223,6 +241,7 @@ class MapWorkload final : public Workload {
   KeySet touched_;
   double clock_overhead_ns_;
   double keygen_ns_per_op_;
+  ValueAudit audit_;
   ThreadTeam team_;  // last: its threads stop before anything they use is destroyed
 };
 

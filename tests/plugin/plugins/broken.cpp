@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <stdexcept>
 #include <mutex>
 #include <string>
@@ -49,6 +50,31 @@ class LossyQueue {
   std::size_t head_ = 0, count_ = 0;
   std::uint64_t sent_ = 0;
   std::mutex mutex_;
+};
+
+// Its try_push never says "full": it holds more than its capacity.
+class OverfullQueue {
+ public:
+  OverfullQueue(const velo_channel_config& config, const velo::plugin::Params&) : bytes_(config.message_bytes) {}
+  void push(int sender, const void* message) { try_push(sender, message); }
+  bool try_push(int, const void* message) {
+    std::lock_guard lock(mutex_);
+    const auto* bytes = static_cast<const unsigned char*>(message);
+    queue_.emplace_back(bytes, bytes + bytes_);
+    return true;
+  }
+  bool try_pop(int, void* out) {
+    std::lock_guard lock(mutex_);
+    if (queue_.empty()) return false;
+    std::memcpy(out, queue_.front().data(), bytes_);
+    queue_.pop_front();
+    return true;
+  }
+
+ private:
+  std::size_t bytes_;
+  std::mutex mutex_;
+  std::deque<std::vector<unsigned char>> queue_;
 };
 
 // Gives every 50th object back twice, so two holders get the same object.
@@ -107,6 +133,75 @@ class LyingMap {
   std::size_t size() const { return map_.size(); }
 
  private:
+  std::mutex mutex_;
+  std::unordered_map<std::uint64_t, std::string> map_;
+};
+
+// Counts right, values stale: insert_or_assign of a key it holds says "replaced"
+// but keeps the old value.
+class StaleMap {
+ public:
+  StaleMap(const velo_map_config&, const velo::plugin::Params&) {}
+  bool find(int, std::uint64_t key, std::string& out) {
+    std::lock_guard lock(mutex_);
+    auto it = map_.find(key);
+    if (it == map_.end()) return false;
+    out = it->second;
+    return true;
+  }
+  bool insert_or_assign(int, std::uint64_t key, std::string_view value) {
+    std::lock_guard lock(mutex_);
+    return map_.try_emplace(key, value).second;  // an existing value is left as it was
+  }
+  bool erase(int, std::uint64_t key) {
+    std::lock_guard lock(mutex_);
+    return map_.erase(key) == 1;
+  }
+  std::size_t size() const { return map_.size(); }
+
+ private:
+  std::mutex mutex_;
+  std::unordered_map<std::uint64_t, std::string> map_;
+};
+
+// Correct on one thread; on several, each thread answers a repeated lookup from its
+// own one-entry cache, which only its own writes invalidate.
+class CachingMap {
+ public:
+  CachingMap(const velo_map_config& config, const velo::plugin::Params&)
+      : caches_(static_cast<std::size_t>(config.threads)) {}
+  bool find(int thread, std::uint64_t key, std::string& out) {
+    Cache& cache = caches_[static_cast<std::size_t>(thread)];
+    if (cache.valid && cache.key == key) {
+      out = cache.value;
+      return true;
+    }
+    std::lock_guard lock(mutex_);
+    auto it = map_.find(key);
+    if (it == map_.end()) return false;
+    out = it->second;
+    cache = {true, key, it->second};
+    return true;
+  }
+  bool insert_or_assign(int thread, std::uint64_t key, std::string_view value) {
+    caches_[static_cast<std::size_t>(thread)].valid = false;
+    std::lock_guard lock(mutex_);
+    return map_.insert_or_assign(key, std::string(value)).second;
+  }
+  bool erase(int thread, std::uint64_t key) {
+    caches_[static_cast<std::size_t>(thread)].valid = false;
+    std::lock_guard lock(mutex_);
+    return map_.erase(key) == 1;
+  }
+  std::size_t size() const { return map_.size(); }
+
+ private:
+  struct Cache {
+    bool valid = false;
+    std::uint64_t key = 0;
+    std::string value;
+  };
+  std::vector<Cache> caches_;  // one per thread, used only by its thread
   std::mutex mutex_;
   std::unordered_map<std::uint64_t, std::string> map_;
 };
@@ -170,8 +265,12 @@ const velo_param_decl lossy_params[] = {
 VELO_PLUGIN("testbroken", "0.0.1",
             velo::plugin::channel<LossyQueue>("lossy_queue", "drops a message now and then",
                                               VELO_CAP_FIFO_PER_PRODUCER, lossy_params, 1),
+            velo::plugin::channel<OverfullQueue>("overfull_queue", "try_send never reports full",
+                                                 VELO_CAP_FIFO_PER_PRODUCER),
             velo::plugin::pool<DoubleGivingPool>("double_pool", "gives some objects to two holders"),
             velo::plugin::map<LyingMap>("lying_map", "says every write inserted"),
+            velo::plugin::map<StaleMap>("stale_map", "keeps the old value on insert_or_assign"),
+            velo::plugin::map<CachingMap>("caching_map", "per-thread lookup caches other threads leave stale"),
             velo::plugin::counter<LossyCounter>("lossy_counter", "loses increments"),
             velo::plugin::counter<RefusingCounter>("refusing_counter", "create always fails"),
             velo::plugin::function<WrongFunction>("wrong_function", "verify always fails"),

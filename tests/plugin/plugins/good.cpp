@@ -29,12 +29,21 @@ class LockedQueue {
     ++count_;
     not_empty_.notify_one();
   }
+  bool try_push(int, const void* message) {
+    std::lock_guard lock(mutex_);
+    if (count_ == capacity_) return false;
+    std::memcpy(&ring_[((head_ + count_) % capacity_) * bytes_], message, bytes_);
+    ++count_;
+    not_empty_.notify_one();
+    return true;
+  }
   bool try_pop(int, void* out) {
     std::lock_guard lock(mutex_);
     if (count_ == 0) return false;
     take(out);
     return true;
   }
+  void close() { closed_ = true; }  // nothing to wake: velo calls it after the last repetition
   void pop(int, void* out) {
     std::unique_lock lock(mutex_);
     not_empty_.wait(lock, [&] { return count_ > 0; });
@@ -52,6 +61,7 @@ class LockedQueue {
   std::size_t bytes_, capacity_;
   std::vector<unsigned char> ring_;
   std::size_t head_ = 0, count_ = 0;
+  bool closed_ = false;
   std::mutex mutex_;
   std::condition_variable not_full_, not_empty_;
 };
@@ -144,6 +154,40 @@ class AtomicCounter {
   std::atomic<std::uint64_t> value_{0};
 };
 
+// Exactly two allocations per iteration, 64 bytes together: a malloc(16) and a
+// new char[48]. Each replaces the thread's previous block (freed), so the
+// compiler cannot drop the pair and nothing else in run() allocates.
+class AllocatingBench {
+ public:
+  AllocatingBench(const velo_function_config& config, const velo::plugin::Params&)
+      : held_(static_cast<std::size_t>(config.threads)) {}
+  ~AllocatingBench() {
+    for (Held& held : held_) {
+      std::free(held.block);
+      delete[] held.array;
+    }
+  }
+  void run(std::int64_t iterations, int thread) {
+    Held& held = held_[static_cast<std::size_t>(thread)];
+    for (std::int64_t i = 0; i < iterations; ++i) {
+      void* block = std::malloc(16);
+      if (!block) std::abort();
+      std::free(held.block);
+      held.block = block;
+      char* array = new char[48];
+      delete[] held.array;
+      held.array = array;
+    }
+  }
+
+ private:
+  struct alignas(64) Held {
+    void* block = nullptr;
+    char* array = nullptr;
+  };
+  std::vector<Held> held_;
+};
+
 // Each thread sums 1..n into its own slot; verify checks every slot's sum.
 class SumBench {
  public:
@@ -185,4 +229,5 @@ VELO_PLUGIN("testgood", "1.0.0",
             velo::plugin::pool<FreeListPool>("freelist_pool", "a free list under a mutex", pool_params, 1),
             velo::plugin::map<LockedMap>("locked_map", "std::unordered_map under a mutex"),
             velo::plugin::counter<AtomicCounter>("atomic_counter", "one std::atomic fetch_add"),
-            velo::plugin::function<SumBench>("sum", "adds step per iteration", sum_params, 2))
+            velo::plugin::function<SumBench>("sum", "adds step per iteration", sum_params, 2),
+            velo::plugin::function<AllocatingBench>("allocating", "two allocations, 64 bytes, per iteration"))
