@@ -238,6 +238,18 @@ TEST_CASE("a contract violation of each kind fails its case with the driver's me
   CHECK(has(refused, "case error: plugin counter 'refusing_counter': create failed: no counter today"));
 }
 
+TEST_CASE("a producer starved of CPU longer than the watchdog's stall is not taken for a stall") {
+  // The first 1.5 s sleep comes before the capacity (8) fills: consumers wait, no
+  // message moves, and the watchdog sends its stop. Obeying it left the producer
+  // blocked for good on a full channel no one drained; the driver ignores a stop
+  // while a producer is still sending, so the round ends and the loss is named.
+  Registry registry = plugintest::fresh_registry();
+  REQUIRE(plugin::load_all({plugin_path("broken")}, registry).ok());
+  const std::string lost = run_case(
+      registry, one_case(registry, "channel", "lossy_queue", "capacity = 8\nstall_at = 100\nstall_ms = 1500"), 5000);
+  CHECK(has(lost, "messages but"));
+}
+
 TEST_CASE("a map whose counts are right but whose values are stale fails naming key, expected and got") {
   Registry registry = plugintest::fresh_registry();
   REQUIRE(plugin::load_all({plugin_path("broken")}, registry).ok());

@@ -120,6 +120,7 @@ class ThroughputWorkload final : public Workload {
     ops_ = ops;
     stride_ = sample_stride(share_of(ops, shape_.producers, 0), kMinStride);
     received_.store(0, std::memory_order_relaxed);
+    producers_done_.store(0, std::memory_order_relaxed);
     return team_.run([this](int member) {
       if (member < shape_.producers) {
         produce(member);
@@ -224,6 +225,7 @@ class ThroughputWorkload final : public Workload {
       }
       seq += n;
     }
+    producers_done_.fetch_add(1, std::memory_order_release);
   }
 
   std::size_t receive(int c, Message* batch, bool block) {
@@ -277,12 +279,24 @@ class ThroughputWorkload final : public Workload {
         }
       }
       self.unflushed += static_cast<std::int64_t>(got) - stops;
+      if (stops > 0 && early_stop(self)) continue;
       if (stops > 0) {
         // A bulk receive may take several stops: pass the extra ones on.
         for (int extra = 1; extra < stops; ++extra) channel_.send(sender_id, stop_);
         return;
       }
     }
+  }
+
+  // A stop that arrives while a producer is still sending and the total is not
+  // reached can only be a plugin channel's watchdog (plugin/channel.cpp) that took
+  // a producer starved of CPU for a stall: obeying it would leave that producer
+  // blocked on a full channel that no one drains. It is ignored; the watchdog
+  // sends another once the channel has really stopped moving. (Consumers stop
+  // each other only once the total is reached.)
+  bool early_stop(const Consumer& self) const {
+    return producers_done_.load(std::memory_order_acquire) < shape_.producers &&
+           received_.load(std::memory_order_acquire) + self.unflushed < ops_;
   }
 
   // Records the message; false if its stamp cannot be trusted to index anything.
@@ -317,6 +331,7 @@ class ThroughputWorkload final : public Workload {
   const Message stop_ = Message::filled(stamp_of(kStopProducer, 0));
   const Message reference_ = Message::filled(0);  // the payload every message carries
   alignas(64) std::atomic<std::int64_t> received_{0};
+  std::atomic<int> producers_done_{0};  // producers whose share is sent, this round
   alignas(64) std::int64_t ops_ = 0;
   std::int64_t stride_ = kMinStride;
   ThreadTeam team_;  // last: its threads stop before the channel is destroyed

@@ -4,6 +4,7 @@
 #include <velo/plugin.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
@@ -11,18 +12,26 @@
 #include <stdexcept>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
 namespace {
 
-// Drops one message in `drop_every` (the rest arrive in order).
+// Drops one message in `drop_every` (the rest arrive in order). With `stall_at` N
+// > 0, the sender of the Nth message first sleeps `stall_ms`: a producer starved
+// of CPU, which the adapter's watchdog must not take for a stalled channel.
 class LossyQueue {
  public:
   LossyQueue(const velo_channel_config& config, const velo::plugin::Params& params)
       : bytes_(config.message_bytes), capacity_(static_cast<std::size_t>(config.capacity)),
-        drop_every_(static_cast<std::uint64_t>(params.integer("drop_every", 1000))), ring_(capacity_ * bytes_) {}
+        drop_every_(static_cast<std::uint64_t>(params.integer("drop_every", 1000))),
+        stall_at_(static_cast<std::uint64_t>(params.integer("stall_at", 0))),
+        stall_ms_(params.integer("stall_ms", 1500)), ring_(capacity_ * bytes_) {}
   void push(int, const void* message) {
+    if (stall_at_ > 0 && pushes_.fetch_add(1) + 1 == stall_at_) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(stall_ms_));
+    }
     for (;;) {
       std::lock_guard lock(mutex_);
       if (++sent_ % drop_every_ == 0) return;  // lost
@@ -46,6 +55,9 @@ class LossyQueue {
  private:
   std::size_t bytes_, capacity_;
   std::uint64_t drop_every_;
+  std::uint64_t stall_at_;
+  std::int64_t stall_ms_;
+  std::atomic<std::uint64_t> pushes_{0};
   std::vector<unsigned char> ring_;
   std::size_t head_ = 0, count_ = 0;
   std::uint64_t sent_ = 0;
@@ -258,13 +270,15 @@ class RefusingCounter {
 
 const velo_param_decl lossy_params[] = {
     velo::plugin::integer_param("drop_every", "1000", "one message in this many is dropped", 2, 1000000),
+    velo::plugin::integer_param("stall_at", "0", "the sender of this message sleeps first (0: never)", 0, 1000000000),
+    velo::plugin::integer_param("stall_ms", "1500", "how long that sender sleeps", 0, 60000),
 };
 
 }  // namespace
 
 VELO_PLUGIN("testbroken", "0.0.1",
             velo::plugin::channel<LossyQueue>("lossy_queue", "drops a message now and then",
-                                              VELO_CAP_FIFO_PER_PRODUCER, lossy_params, 1),
+                                              VELO_CAP_FIFO_PER_PRODUCER, lossy_params, 3),
             velo::plugin::channel<OverfullQueue>("overfull_queue", "try_send never reports full",
                                                  VELO_CAP_FIFO_PER_PRODUCER),
             velo::plugin::pool<DoubleGivingPool>("double_pool", "gives some objects to two holders"),
