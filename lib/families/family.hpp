@@ -23,6 +23,7 @@
 #include "core/metric.hpp"
 #include "core/params.hpp"
 #include "core/result.hpp"
+#include "families/counted_process.hpp"
 
 namespace velo {
 
@@ -98,6 +99,8 @@ struct ExternalMeasurement {
 };
 using ExternalMeasure =
     std::function<std::variant<ExternalMeasurement, CaseError>(const Params&, const ExternalRun&)>;
+using ProcessCount =
+    std::function<std::variant<CountedMeasurement, CaseError>(const Params&, const ProcessCounting&)>;
 
 struct Implementation {
   std::string name;  // the `impl` a scenario names
@@ -119,6 +122,9 @@ struct Implementation {
   WorkloadFactory make;
   // Set instead of `make` by a harness that measures itself (ExternalMeasure above).
   ExternalMeasure measure;
+  // --measure instructions for work in other processes (families/counted_process.hpp);
+  // unset, such an implementation is skipped in that mode.
+  ProcessCount count;
 };
 
 struct Family {

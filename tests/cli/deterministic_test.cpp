@@ -198,22 +198,6 @@ TEST_CASE("a bad [run] measure names the file and line", "[deterministic]") {
   CHECK_THAT(check.err, Catch::Contains("\"instructions\""));
 }
 
-TEST_CASE("an external family's case is skipped with the reason, not hung", "[deterministic]") {
-  const fs::path dir = scratch();
-  std::ofstream(dir / "command.toml") << "[scenario]\nname = \"det-cmd\"\nfamily = \"command\"\n"
-                                         "[params]\ncommand = \"true\"\n[run]\nrepetitions = 2\ntimeout = \"20s\"\n"
-                                         "[[variant]]\nname = \"t\"\nimpl = \"command\"\n";
-  auto run = run_velo({"run", (dir / "command.toml").string(), "--measure", "instructions", "-q", "-o",
-                       (dir / "command.json").string()},
-                      {.scratch = dir});
-  INFO(run.err);
-  REQUIRE(run.exit_code == 0);
-  const json report = read_json(dir / "command.json");
-  REQUIRE(report["cases"].size() == 1);
-  CHECK(report["cases"][0]["status"] == "skipped");
-  CHECK_THAT(report["cases"][0]["reason"].get<std::string>(), Catch::Contains("external family"));
-}
-
 // Hidden ([.plugin]): run by the test plugin/deterministic, which passes the test plugins' directory.
 TEST_CASE("a plugin's variant is counted like a built-in one", "[.plugin][deterministic]") {
   const char* plugins = std::getenv("VELO_TEST_PLUGINS");
