@@ -4,7 +4,12 @@
 // the benchmark; the runner (runner/measure_process_counts.hpp) supplies the Valgrind
 // command, reads what callgrind wrote and turns the counts into per-op metrics.
 //
-// The contract of an implementation's `count` (Implementation::count):
+// Which implementations count is one list (find_process_count, families/external/
+// counting.cpp): an implementation not in it is skipped in that mode with the reason.
+// (A table beside the Implementation rather than a member of it: every variant of every
+// family includes family.hpp.)
+//
+// The contract of a `ProcessCount`:
 // - run the program as `counting.valgrind + <its own callgrind options> + argv`: the
 //   runner's part names the tool, the simulations and the output files (one per process
 //   and dump); the family may add --toggle-collect, --dump-before/after, --trace-children;
@@ -18,12 +23,15 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "core/params.hpp"
 #include "core/result.hpp"
+#include "families/family.hpp"
 
 namespace velo {
 
@@ -69,5 +77,11 @@ struct CountedMeasurement {
   nlohmann::json details = nlohmann::json::object();
   std::vector<std::string> notes;
 };
+
+using ProcessCount =
+    std::function<std::variant<CountedMeasurement, CaseError>(const Params&, const ProcessCounting&)>;
+
+// How implementation `impl` of family `family` counts in instruction mode, or nullptr.
+const ProcessCount* find_process_count(std::string_view family, std::string_view impl);
 
 }  // namespace velo

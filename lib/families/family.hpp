@@ -23,7 +23,6 @@
 #include "core/metric.hpp"
 #include "core/params.hpp"
 #include "core/result.hpp"
-#include "families/counted_process.hpp"
 
 namespace velo {
 
@@ -99,8 +98,6 @@ struct ExternalMeasurement {
 };
 using ExternalMeasure =
     std::function<std::variant<ExternalMeasurement, CaseError>(const Params&, const ExternalRun&)>;
-using ProcessCount =
-    std::function<std::variant<CountedMeasurement, CaseError>(const Params&, const ProcessCounting&)>;
 
 struct Implementation {
   std::string name;  // the `impl` a scenario names
@@ -122,9 +119,6 @@ struct Implementation {
   WorkloadFactory make;
   // Set instead of `make` by a harness that measures itself (ExternalMeasure above).
   ExternalMeasure measure;
-  // --measure instructions for work in other processes (families/counted_process.hpp);
-  // unset, such an implementation is skipped in that mode.
-  ProcessCount count;
 };
 
 struct Family {

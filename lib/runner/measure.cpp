@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "families/counted_process.hpp"
 #include "families/family.hpp"
 #include "runner/case_profiler.hpp"
 #include "runner/measure_counts.hpp"
@@ -114,8 +115,9 @@ report::CaseResult measure_case(const Registry& registry, const Case& spec,
   // family runs them under callgrind itself (runner/measure_process_counts.hpp); the
   // hardware counters count the worker's thread only, which does not follow them.
   if (spec.settings.measure.deterministic() && (impl->measure || !family->runner_probes)) {
-    if (spec.settings.measure.mode == MeasureMode::instructions && impl->count) {
-      return measure_process_counts(std::move(result), *impl);
+    if (const ProcessCount* count = find_process_count(spec.family, spec.impl);
+        count && spec.settings.measure.mode == MeasureMode::instructions) {
+      return measure_process_counts(std::move(result), *count);
     }
     return failed(std::move(result), report::CaseStatus::skipped,
                   fmt::format("--measure {} does not follow the processes of {}/{}; measure it in time",

@@ -101,7 +101,7 @@ std::string trigger_of(const CallgrindDump& dump) {
 
 }  // namespace
 
-report::CaseResult measure_process_counts(report::CaseResult result, const Implementation& impl) {
+report::CaseResult measure_process_counts(report::CaseResult result, const ProcessCount& count) {
   const MeasureSettings& settings = result.spec.settings.measure;
   const int repetitions = result.spec.settings.repetitions;
   const auto valgrind = find_valgrind();
@@ -155,7 +155,7 @@ report::CaseResult measure_process_counts(report::CaseResult result, const Imple
 
   std::variant<CountedMeasurement, CaseError> counted;
   try {
-    counted = impl.count(result.spec.params, counting);
+    counted = count(result.spec.params, counting);
   } catch (const std::exception& e) {
     return finish(std::move(result), report::CaseStatus::failed, fmt::format("counting threw: {}", e.what()));
   }
@@ -166,7 +166,8 @@ report::CaseResult measure_process_counts(report::CaseResult result, const Imple
   auto& measured = std::get<CountedMeasurement>(counted);
   if (measured.repetitions.size() != static_cast<std::size_t>(repetitions)) {
     return finish(std::move(result), report::CaseStatus::failed,
-                  fmt::format("internal error: {} counted {} repetitions, not {}", result.spec.impl,
+                  fmt::format("internal error: {}/{} counted {} repetitions, not {}", result.spec.family,
+                              result.spec.impl,
                               measured.repetitions.size(), repetitions));
   }
 

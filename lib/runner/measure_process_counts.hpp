@@ -8,11 +8,11 @@
 // and estimated cycles). It runs in the worker, which is not itself under Valgrind.
 #pragma once
 
-#include "families/family.hpp"
+#include "families/counted_process.hpp"
 #include "report/report.hpp"
 
 namespace velo {
 
-report::CaseResult measure_process_counts(report::CaseResult result, const Implementation& impl);
+report::CaseResult measure_process_counts(report::CaseResult result, const ProcessCount& count);
 
 }  // namespace velo

@@ -29,12 +29,6 @@ fs::path scratch() {
 
 json read_json(const fs::path& path) { return json::parse(slurp(path)); }
 
-std::string env(const char* name) {
-  const char* value = std::getenv(name);
-  REQUIRE(value != nullptr);
-  return value;
-}
-
 // Two runs of one scenario in instruction mode; both must succeed.
 std::pair<json, json> run_twice(const std::string& name, const std::string& scenario) {
   const fs::path dir = scratch();

@@ -360,9 +360,12 @@ Family make_command_family() {
       .name = "command",
       .doc = "runs `command` without a shell (or through /bin/sh -c with shell = true)",
       .make = make_workload,
-      .count = count_runs,
   }};
   return family;
+}
+
+std::variant<CountedMeasurement, CaseError> count_command(const Params& params, const ProcessCounting& counting) {
+  return count_runs(params, counting);
 }
 
 }  // namespace velo

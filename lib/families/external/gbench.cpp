@@ -265,9 +265,12 @@ Family make_gbench_family() {
       .name = "gbench",
       .doc = "runs each listed benchmark with an anchored --benchmark_filter and reads its JSON",
       .measure = measure,
-      .count = count,
   }};
   return family;
+}
+
+std::variant<CountedMeasurement, CaseError> count_gbench(const Params& params, const ProcessCounting& counting) {
+  return count(params, counting);
 }
 
 }  // namespace velo

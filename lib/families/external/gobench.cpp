@@ -251,9 +251,12 @@ Family make_gobench_family() {
       .doc = "runs go test -bench for each benchmark and reads Go's benchmark format",
       .case_unsupported = go_missing,
       .measure = measure,
-      .count = count,
   }};
   return family;
+}
+
+std::variant<CountedMeasurement, CaseError> count_gobench(const Params& params, const ProcessCounting& counting) {
+  return count(params, counting);
 }
 
 }  // namespace velo

@@ -21,7 +21,7 @@ ProcessCounting unusable() {
   return counting;
 }
 
-const CaseError& refused(const std::variant<CountedMeasurement, CaseError>& result) {
+CaseError refused(const std::variant<CountedMeasurement, CaseError>& result) {
   const auto* error = std::get_if<CaseError>(&result);
   REQUIRE(error != nullptr);
   return *error;
@@ -30,32 +30,34 @@ const CaseError& refused(const std::variant<CountedMeasurement, CaseError>& resu
 }  // namespace
 
 TEST_CASE("a Go benchmark is skipped in instruction mode with the reason", "[gobench][count]") {
-  const velo::Family family = velo::make_gobench_family();
-  REQUIRE(family.impls.size() == 1);
-  REQUIRE(family.impls[0].count);
+  const velo::ProcessCount* count = velo::find_process_count("gobench", "gobench");
+  REQUIRE(count != nullptr);
   Params params;
   params.set("package", std::string("./x"));
   params.set("benchmark", std::string("BenchmarkX"));
-  const CaseError& error = refused(family.impls[0].count(params, unusable()));
+  const CaseError error = refused((*count)(params, unusable()));
   CHECK(error.skip);
   CHECK_THAT(error.reason, Catch::Contains("Valgrind"));
   CHECK_THAT(error.reason, Catch::Contains("measure them in time"));
 }
 
 TEST_CASE("a multi-threaded Google benchmark is skipped in instruction mode with the reason", "[gbench][count]") {
-  const velo::Family family = velo::make_gbench_family();
-  REQUIRE(family.impls[0].count);
+  const velo::ProcessCount* count = velo::find_process_count("gbench", "gbench");
+  REQUIRE(count != nullptr);
   Params params;
   params.set("binary", std::string("/nonexistent/bench"));
   params.set("args", std::string("none"));
   params.set("filter", std::string("none"));
   params.set("benchmark", std::string("BM_x/8/threads:4"));
-  const CaseError& error = refused(family.impls[0].count(params, unusable()));
+  const CaseError error = refused((*count)(params, unusable()));
   CHECK(error.skip);
   CHECK_THAT(error.reason, Catch::Contains("multi-threaded"));
 }
 
-TEST_CASE("the command and gbench families count in instruction mode", "[count]") {
-  CHECK(velo::make_command_family().impls[0].count);
-  CHECK(velo::make_gbench_family().impls[0].count);
+TEST_CASE("the list of counting implementations: the external kinds, not the external_command variant",
+          "[count]") {
+  CHECK(velo::find_process_count("command", "command") != nullptr);
+  CHECK(velo::find_process_count("gbench", "gbench") != nullptr);
+  CHECK(velo::find_process_count("counters", "external_command") == nullptr);
+  CHECK(velo::find_process_count("counters", "atomic_fetch_add") == nullptr);
 }
