@@ -198,6 +198,31 @@ TEST_CASE("a bad [run] measure names the file and line", "[deterministic]") {
   CHECK_THAT(check.err, Catch::Contains("\"instructions\""));
 }
 
+TEST_CASE("a map case replays its operations: every repetition counts the same", "[deterministic]") {
+  // Half writes and erases change the map as they go; replayed from the same op, every
+  // repetition meets the same contents (docs/deterministic.md, "How exact").
+  const fs::path dir = scratch();
+  std::ofstream(dir / "map.toml") << "[scenario]\nname = \"det-map\"\nfamily = \"map\"\n"
+                                     "[params]\nthreads = 1\nkeys = 1000\nmix = \"50-45-5\"\n"
+                                     "[run]\nrepetitions = 3\nops = 500\n"
+                                     "[[variant]]\nname = \"mutex_map\"\nimpl = \"mutex_map\"\n";
+  auto run = run_velo({"run", (dir / "map.toml").string(), "--measure", "instructions", "-q", "-o",
+                       (dir / "map.json").string()},
+                      {.scratch = dir});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const json report = read_json(dir / "map.json");
+  REQUIRE(report["cases"].size() == 1);
+  const json& c = report["cases"][0];
+  REQUIRE(c["status"] == "ok");
+  const json& samples = c["metrics"]["instructions_per_op"]["samples"];
+  REQUIRE(samples.size() == 3);
+  CHECK(samples[0] == samples[1]);
+  CHECK(samples[1] == samples[2]);
+  // No latency percentiles: timings under a simulator are not reported.
+  CHECK_FALSE(c["metrics"].contains("read_p50_ns"));
+}
+
 // Hidden ([.plugin]): run by the test plugin/deterministic, which passes the test plugins' directory.
 TEST_CASE("a plugin's variant is counted like a built-in one", "[.plugin][deterministic]") {
   const char* plugins = std::getenv("VELO_TEST_PLUGINS");
