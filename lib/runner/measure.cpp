@@ -7,9 +7,11 @@
 #include <map>
 #include <set>
 
+#include "families/counted_process.hpp"
 #include "families/family.hpp"
 #include "runner/case_profiler.hpp"
 #include "runner/measure_counts.hpp"
+#include "runner/measure_process_counts.hpp"
 #include "runner/probes.hpp"
 
 namespace velo {
@@ -112,12 +114,17 @@ report::CaseResult measure_case(const Registry& registry, const Case& spec,
                   fmt::format("this velo has no implementation {}/{}", spec.family, spec.impl));
   }
 
-  // An external family's operations run in other processes, which the deterministic
-  // modes do not follow yet (runner/measure_counts.hpp).
+  // An external family's operations run in other processes: in instruction mode the
+  // family runs them under callgrind itself (runner/measure_process_counts.hpp); the
+  // hardware counters count the worker's thread only, which does not follow them.
   if (spec.settings.measure.deterministic() && (impl->measure || !family->runner_probes)) {
+    if (const ProcessCount* count = find_process_count(spec.family, spec.impl);
+        count && spec.settings.measure.mode == MeasureMode::instructions) {
+      return measure_process_counts(std::move(result), *count);
+    }
     return failed(std::move(result), report::CaseStatus::skipped,
-                  fmt::format("--measure {} does not follow the processes of an external family yet; measure it "
-                              "in time", to_string(spec.settings.measure.mode)));
+                  fmt::format("--measure {} does not follow the processes of {}/{}; measure it in time",
+                              to_string(spec.settings.measure.mode), spec.family, spec.impl));
   }
   if (impl->measure) return measure_external(std::move(result), *impl, profile);
 

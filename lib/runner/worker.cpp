@@ -84,10 +84,13 @@ report::CaseResult run_in_worker(const Case& spec, const WorkerOptions& options,
   }
 
   // --measure instructions: the worker runs under callgrind (runner/valgrind.hpp), unless
-  // the case's work runs in other processes (an external family; measure_case skips it).
+  // the case's work runs in other processes (an external family or variant, which runs
+  // them under callgrind itself: runner/measure_process_counts.hpp).
   const Family* family = options.registry->find(spec.family);
+  const Implementation* impl = family ? family->find_impl(spec.impl) : nullptr;
   std::optional<ValgrindLaunch> valgrind;
-  if (spec.settings.measure.mode == MeasureMode::instructions && family && family->runner_probes) {
+  if (spec.settings.measure.mode == MeasureMode::instructions && family && family->runner_probes &&
+      !(impl && impl->measure)) {
     auto prepared = ValgrindLaunch::prepare(spec.settings.measure);
     if (!prepared.ok()) return fail(report::CaseStatus::failed, prepared.error().message);
     valgrind.emplace(std::move(*prepared));

@@ -55,6 +55,9 @@ std::vector<ParamSpec> command_params() {
       {.name = "count_allocations", .type = ParamType::boolean, .default_value = true,
        .doc = "one extra, untimed run per repetition under velo's preload library counts allocs_per_op and "
               "bytes_per_op (false: no extra runs, no counts)"},
+      text("count_function", std::string(kNone),
+           "--measure instructions: count only inside this function (callgrind's --toggle-collect pattern, e.g. "
+           "\"main\" or \"parse*\"); by default the whole process, start-up included"),
       {.name = "warmup_runs", .type = ParamType::integer, .default_value = std::int64_t{0},
        .doc = "untimed runs before the first repetition (besides [run] warmup)", .min = 0, .max = 100000},
   };
@@ -341,7 +344,8 @@ class CommandWorkload final : public Workload {
   std::string profile_off_;  // why profiling could not start
 };
 
-std::variant<std::unique_ptr<Workload>, CaseError> make_workload(const Params& params) {
+// The command, its helpers and options, parameters substituted.
+std::variant<CommandSetup, CaseError> read_setup(const Params& params) {
   const bool shell = params.boolean("shell");
   LaunchSpec base;
   if (params.text("env") != kNone) {
@@ -372,10 +376,18 @@ std::variant<std::unique_ptr<Workload>, CaseError> make_workload(const Params& p
   }
   auto command_spec = spec_for("command");
   if (!command_spec) return CaseError{command_spec.error().message};
-  LaunchSpec command = std::move(**command_spec);
-  command.stdin_path = external::substitute(params.text("stdin"), params);
+  setup.command = std::move(**command_spec);
+  setup.command.stdin_path = external::substitute(params.text("stdin"), params);
   const std::string output = external::substitute(params.text("output"), params);
-  command.stdout_path = output == "null" ? "/dev/null" : output == "inherit" ? "" : output;
+  setup.command.stdout_path = output == "null" ? "/dev/null" : output == "inherit" ? "" : output;
+  return setup;
+}
+
+std::variant<std::unique_ptr<Workload>, CaseError> make_workload(const Params& params) {
+  auto read = read_setup(params);
+  if (auto* error = std::get_if<CaseError>(&read)) return *error;
+  CommandSetup setup = std::move(std::get<CommandSetup>(read));
+  LaunchSpec command = setup.command;
 
   // Setup first: it may create what the command reads (its stdin file, its cwd).
   if (setup.setup) {
@@ -394,6 +406,67 @@ std::variant<std::unique_ptr<Workload>, CaseError> make_workload(const Params& p
     if (!run->succeeded() && !setup.allow_failure) return fail("warm-up run: " + describe_failure(*launcher, *run));
   }
   return std::make_unique<CommandWorkload>(std::move(*launcher), std::move(setup));
+}
+
+// --measure instructions (families/counted_process.hpp): each repetition is one run of
+// the command under callgrind, following its child processes (--trace-children=yes),
+// and counts every instruction of the process tree, start-up and exit included (the
+// dynamic loader, static constructors), unless `count_function` names the function to
+// count (callgrind's --toggle-collect). A run is a whole process, the same every time,
+// so one run per repetition is enough and [run] ops does not apply; one unrecorded
+// run comes first, as the warm-up of in-process cases. `prepare` runs before every
+// run, `setup` and `cleanup` once, none of them counted.
+std::variant<CountedMeasurement, CaseError> count_runs(const Params& params, const ProcessCounting& counting) {
+  auto read = read_setup(params);
+  if (auto* error = std::get_if<CaseError>(&read)) return *error;
+  CommandSetup setup = std::move(std::get<CommandSetup>(read));
+  LaunchSpec command = setup.command;
+  command.argv = counting.valgrind;
+  command.argv.emplace_back("--trace-children=yes");
+  const std::string function = params.text("count_function");
+  if (function != kNone) {
+    command.argv.emplace_back("--collect-atstart=no");
+    command.argv.emplace_back("--toggle-collect=" + function);
+  }
+  command.argv.insert(command.argv.end(), setup.command.argv.begin(), setup.command.argv.end());
+
+  if (setup.setup) {
+    if (auto status = external::run_helper(*setup.setup, "setup"); !status) return CaseError{status.error().message};
+  }
+  struct Cleanup {
+    const std::optional<LaunchSpec>& spec;
+    ~Cleanup() {
+      if (spec) (void)external::run_helper(*spec, "cleanup");
+    }
+  } cleanup{setup.cleanup};
+  auto launcher = Launcher::make(command);
+  if (!launcher) return CaseError{launcher.error().message};
+  CountedMeasurement out;
+  for (int r = 0; r <= counting.repetitions; ++r) {
+    if (setup.prepare) {
+      if (auto status = external::run_helper(*setup.prepare, "prepare"); !status) {
+        return CaseError{status.error().message};
+      }
+    }
+    auto ran = launcher->run();
+    if (!ran) return CaseError{ran.error().message};
+    if (!ran->succeeded() && !setup.allow_failure) return CaseError{describe_failure(*launcher, *ran)};
+    auto dumps = counting.collect();
+    if (!dumps) return CaseError{dumps.error().describe()};
+    if (dumps->empty()) return CaseError{"callgrind wrote no counts for the run"};
+    if (r == 0) continue;
+    CountedRepetition repetition{.ops = 1};
+    for (const auto& dump : *dumps) add_events(repetition.totals, dump.totals);
+    out.repetitions.push_back(std::move(repetition));
+  }
+  out.details["argv"] = setup.command.argv;
+  out.notes.push_back(function == kNone
+                          ? "counted the whole process tree of each run, start-up and exit included (the dynamic "
+                            "loader, static constructors); count_function counts one function instead"
+                          : fmt::format("counted only inside '{}' (callgrind --toggle-collect), in every process "
+                                        "of the run",
+                                        function));
+  return out;
 }
 
 }  // namespace
@@ -423,6 +496,10 @@ Family make_command_family() {
       .make = make_workload,
   }};
   return family;
+}
+
+std::variant<CountedMeasurement, CaseError> count_command(const Params& params, const ProcessCounting& counting) {
+  return count_runs(params, counting);
 }
 
 }  // namespace velo

@@ -7,6 +7,7 @@
 // process, so the worker's own CPU time and allocations would describe velo).
 #pragma once
 
+#include "families/counted_process.hpp"
 #include "families/family.hpp"
 
 namespace velo {
@@ -17,5 +18,10 @@ Family make_command_family();
 Family make_gbench_family();
 // `gobench`: one case per benchmark of a Go package (go test -bench).
 Family make_gobench_family();
+
+// Their --measure instructions (families/counted_process.hpp; listed in counting.cpp).
+std::variant<CountedMeasurement, CaseError> count_command(const Params& params, const ProcessCounting& counting);
+std::variant<CountedMeasurement, CaseError> count_gbench(const Params& params, const ProcessCounting& counting);
+std::variant<CountedMeasurement, CaseError> count_gobench(const Params& params, const ProcessCounting& counting);
 
 }  // namespace velo

@@ -189,6 +189,112 @@ std::variant<ExternalMeasurement, CaseError> measure(const Params& params, const
   return measured;
 }
 
+// --measure instructions (families/counted_process.hpp): the binary runs under
+// callgrind, which dumps its counts right after State::StartKeepRunning() and right
+// before State::FinishKeepRunning() (both exported by every libbenchmark), so the dumps
+// triggered by the second hold exactly the benchmark's loop (`for (auto _ : state)`):
+// not start-up, registration, set-up inside the benchmark function, nor reporting.
+// A count per op must not depend on how fast the machine is, so the iteration count is
+// fixed instead of chosen by time: [run] ops iterations where GB takes
+// --benchmark_min_time=<N>x (1.8+), one iteration where it does not (1.7, Debian 12's:
+// a min time of 1 ns is met by the first attempt, which GB runs with one iteration).
+// One repetition more than asked runs first and is not recorded (the first iteration
+// of a process resolves lazily bound symbols); every repetition is checked against the
+// iterations GB reports.
+constexpr std::string_view kLoopTrigger = "--dump-before=benchmark::State::FinishKeepRunning()";
+
+std::variant<CountedMeasurement, CaseError> count(const Params& params, const ProcessCounting& counting) {
+  const std::string& benchmark = params.text("benchmark");
+  // "BM_x/threads:4": GB runs the loop in 4 threads; each would dump its own loops.
+  if (const auto at = benchmark.find("/threads:"); at != std::string::npos && std::atoi(&benchmark[at + 9]) > 1) {
+    return CaseError{"multi-threaded: Valgrind runs one thread at a time, so contention, false sharing and "
+                     "blocking are not what they are on hardware; count a single-threaded benchmark",
+                     true};
+  }
+  // Does this libbenchmark take an iteration count? 1.7 rejects the flag and exits 1.
+  external::LaunchSpec probe;
+  probe.argv = base_argv(params);
+  probe.argv.push_back("--benchmark_list_tests=true");
+  probe.argv.push_back("--benchmark_filter=" + external::anchored_filter(benchmark));
+  probe.argv.push_back("--benchmark_min_time=1x");
+  const bool fixed_iterations = external::capture_output(std::move(probe), kListTimeoutMs).ok();
+  const std::int64_t iterations = fixed_iterations ? counting.ops : 1;
+
+  TempFile json;
+  if (!json.ok()) return CaseError{fmt::format("cannot create a temporary file: {}", std::strerror(errno))};
+  external::LaunchSpec spec;
+  spec.argv = counting.valgrind;
+  spec.argv.push_back("--dump-after=benchmark::State::StartKeepRunning()");
+  spec.argv.push_back(std::string("--dump-before=benchmark::State::FinishKeepRunning()"));
+  const std::size_t program = spec.argv.size();
+  for (auto& word : base_argv(params)) spec.argv.push_back(std::move(word));
+  spec.argv.push_back("--benchmark_filter=" + external::anchored_filter(benchmark));
+  spec.argv.push_back(fmt::format("--benchmark_repetitions={}", counting.repetitions + 1));
+  spec.argv.push_back(fixed_iterations ? fmt::format("--benchmark_min_time={}x", iterations)
+                                       : std::string("--benchmark_min_time=0.000000001"));
+  spec.argv.push_back("--benchmark_report_aggregates_only=false");
+  spec.argv.push_back("--benchmark_enable_random_interleaving=false");
+  spec.argv.push_back("--benchmark_out_format=json");
+  spec.argv.push_back("--benchmark_out=" + json.path());
+  auto launcher = external::Launcher::make(spec);
+  if (!launcher) return CaseError{launcher.error().message};
+  auto ran = launcher->run();
+  if (!ran) return CaseError{ran.error().message};
+  auto dumps = counting.collect();
+  auto text = read_input_file(json.path(), "Google Benchmark JSON output", kMaxDataFileBytes);
+  if (!ran->succeeded()) {
+    if (text && !text->empty()) {
+      auto parsed = external::read_gbench_json(*text, benchmark, {});
+      if (auto* error = std::get_if<CaseError>(&parsed)) return *error;
+    }
+    std::string message = fmt::format("'{}' under Valgrind failed ({})", params.text("binary"), ran->outcome());
+    if (auto tail = launcher->stderr_tail(); !tail.empty()) message += fmt::format("; its stderr ends:\n{}", tail);
+    return CaseError{std::move(message)};
+  }
+  if (!text) return CaseError{text.error().message};
+  if (!dumps) return CaseError{dumps.error().describe()};
+  auto parsed = external::read_gbench_json(*text, benchmark, {});
+  if (auto* error = std::get_if<CaseError>(&parsed)) return *error;
+  const auto& reported = std::get<ExternalMeasurement>(parsed).details["iterations"];
+  const auto wanted = static_cast<std::size_t>(counting.repetitions + 1);
+  if (!reported.is_array() || reported.size() != wanted) {
+    return CaseError{fmt::format("Google Benchmark reported {} repetitions where velo asked for {}",
+                                 reported.is_array() ? reported.size() : 0, wanted)};
+  }
+  for (const auto& n : reported) {
+    if (!n.is_number_integer() || n.get<std::int64_t>() != iterations) {
+      return CaseError{fmt::format("Google Benchmark ran {} iterations in a repetition where velo asked for {}: "
+                                   "counts per op would depend on timing",
+                                   n.dump(), iterations)};
+    }
+  }
+  std::vector<const CallgrindEvents*> loops;
+  for (const auto& dump : *dumps) {
+    if (dump.trigger == kLoopTrigger) loops.push_back(&dump);
+  }
+  // One loop per repetition; the loops of the first repetition's iteration estimate
+  // (if GB made one) come before the repetitions it reported.
+  if (loops.size() < wanted) {
+    return CaseError{fmt::format("callgrind saw {} benchmark loops where Google Benchmark reported {} repetitions "
+                                 "(is this binary linked with a libbenchmark that has State::FinishKeepRunning?)",
+                                 loops.size(), wanted)};
+  }
+  CountedMeasurement out;
+  for (std::size_t i = loops.size() - wanted + 1; i < loops.size(); ++i) {
+    out.repetitions.push_back({.totals = loops[i]->totals, .ops = iterations});
+  }
+  out.details["benchmark"] = benchmark;
+  out.details["argv"] = std::vector<std::string>(spec.argv.begin() + static_cast<std::ptrdiff_t>(program),
+                                                  spec.argv.end());
+  out.details["argv"].back() = "--benchmark_out=<temporary file>";
+  out.notes.push_back(
+      fixed_iterations
+          ? "counted inside the benchmark loop only, in a fixed number of iterations ([run] ops)"
+          : "counted inside the benchmark loop only, one iteration per repetition: this libbenchmark (before 1.8) "
+            "takes no iteration count from the command line, and a count per op must not depend on timing");
+  return out;
+}
+
 }  // namespace
 
 Family make_gbench_family() {
@@ -216,6 +322,10 @@ Family make_gbench_family() {
       .measure = measure,
   }};
   return family;
+}
+
+std::variant<CountedMeasurement, CaseError> count_gbench(const Params& params, const ProcessCounting& counting) {
+  return count(params, counting);
 }
 
 }  // namespace velo

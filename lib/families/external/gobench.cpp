@@ -349,6 +349,15 @@ std::variant<ExternalMeasurement, CaseError> measure(const Params& params, const
   return measured;
 }
 
+// --measure instructions: refused with the reason (families/counted_process.hpp).
+std::variant<CountedMeasurement, CaseError> count(const Params&, const ProcessCounting&) {
+  return CaseError{"--measure instructions does not count Go benchmarks: Go programs under Valgrind are "
+                   "unsupported in practice (the runtime runs goroutines on several threads, which Valgrind "
+                   "serialises, and preempts them with signals, so counts would not repeat; `go test` would "
+                   "count the compiler too); measure them in time",
+                   true};
+}
+
 }  // namespace
 
 Family make_gobench_family() {
@@ -376,6 +385,10 @@ Family make_gobench_family() {
       .measure = measure,
   }};
   return family;
+}
+
+std::variant<CountedMeasurement, CaseError> count_gobench(const Params& params, const ProcessCounting& counting) {
+  return count(params, counting);
 }
 
 }  // namespace velo

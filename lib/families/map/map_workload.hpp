@@ -42,6 +42,7 @@
 #include "families/map/latency_sampler.hpp"
 #include "families/map/plan.hpp"
 #include "families/map/value_audit.hpp"
+#include "families/repeatable_work.hpp"
 #include "threads/thread_team.hpp"
 
 namespace velo::map {
@@ -69,7 +70,7 @@ std::vector<Key> make_keys(const Params& params) {
 
 template <typename Map, typename Key>
   requires ConcurrentMap<Map, Key>
-class MapWorkload final : public Workload {
+class MapWorkload final : public Workload, public RepeatableWork {
  public:
   explicit MapWorkload(const Params& params)
       : threads_(static_cast<int>(params.integer("threads"))),
@@ -97,15 +98,25 @@ class MapWorkload final : public Workload {
     for (int m = 0; m < threads_; ++m) {
       members_[static_cast<std::size_t>(m)].sampler.start_run(share_of(ops, threads_, m));
     }
-    return team_.run([&](int member) { work(member, share_of(ops, threads_, member)); });
+    // Counting: no latency samples (a simulator's timings mean nothing, and each one
+    // would put two clock reads into the counted region).
+    if (replay_) return team_.run([&](int member) { work<false>(member, share_of(ops, threads_, member)); });
+    return team_.run([&](int member) { work<true>(member, share_of(ops, threads_, member)); });
   }
 
   void begin_repetition() override {
     for (auto& member : members_) {
       member.sampler.clear();
+      // Counting: every repetition replays the same operations. After the first (the
+      // unrecorded warm-up) the keys they touch end each replay as the last operation
+      // on them left them, so every replay meets the same map contents.
+      if (replay_) member.next = 0;
       member.first = member.next;
     }
   }
+
+  // Counting (families/repeatable_work.hpp): replay, and sample no latencies.
+  void repeat_same_work() override { replay_ = true; }
 
   Status end_repetition(MetricSink& sink, std::int64_t, double) override {
     std::int64_t expected = plan_.prefill_count;
@@ -190,11 +201,12 @@ class MapWorkload final : public Workload {
     LatencySampler sampler;
   };
 
+  template <bool kSampleLatency>
   void work(int member_index, std::int64_t ops) {
     Member& member = members_[static_cast<std::size_t>(member_index)];
     for (std::int64_t i = 0; i < ops; ++i) {
       const Op op = member.stream->at(member.next++);
-      if (!member.sampler.due()) {
+      if (!kSampleLatency || !member.sampler.due()) {
         perform(member_index, member, op);
       } else {
         const auto start = std::chrono::steady_clock::now();
@@ -242,6 +254,7 @@ class MapWorkload final : public Workload {
   double clock_overhead_ns_;
   double keygen_ns_per_op_;
   ValueAudit audit_;
+  bool replay_ = false;  // repeat_same_work(): each repetition from op 0 of the streams
   ThreadTeam team_;  // last: its threads stop before anything they use is destroyed
 };
 
