@@ -3,7 +3,7 @@
 (skipped tests, when any, are counted on the line before, so CI can parse the last line as is).
 
 Arguments ending in .txt hold one line per check whose last word is ok or FAILED, each
-counted as one passed or failed test: `./dev fuzz` results ("fuzz_NAME execs=N crashes=N
+counted as one passed or failed test: `./dev fuzz` results ("fuzz_NAME execs=N crashes=N slow_units=N
 ok|FAILED", one per fuzz target) and CI's line for `./dev examples` ("plugin_examples ok").
 
 Each meson test is a Catch2 executable; its closing line ("All tests passed (A assertions
