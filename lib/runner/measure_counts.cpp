@@ -147,6 +147,23 @@ const MetricSpec* spec_of(std::string_view name) {
 
 }  // namespace
 
+std::vector<report::MetricResult> count_metrics(const std::vector<std::string>& order,
+                                                const std::map<std::string, std::vector<double>>& samples,
+                                                int repetitions) {
+  std::vector<report::MetricResult> out;
+  for (const auto& name : order) {
+    const auto values = samples.find(name);
+    const MetricSpec* spec = spec_of(name);
+    if (!spec || values == samples.end() || values->second.size() != static_cast<std::size_t>(repetitions)) continue;
+    report::MetricResult metric;
+    metric.spec = *spec;
+    metric.samples = values->second;
+    metric.summary = stats::summarize(metric.samples);
+    out.push_back(std::move(metric));
+  }
+  return out;
+}
+
 report::CaseResult measure_counts(report::CaseResult result, const Family& family, Workload& workload) {
   const MeasureSettings& settings = result.spec.settings.measure;
   const std::int64_t ops = settings.ops;
@@ -229,16 +246,7 @@ report::CaseResult measure_counts(report::CaseResult result, const Family& famil
     }
   }
 
-  for (const auto& name : order) {
-    const auto& values = samples[name];
-    const MetricSpec* spec = spec_of(name);
-    if (!spec || values.size() != static_cast<std::size_t>(repetitions)) continue;
-    report::MetricResult metric;
-    metric.spec = *spec;
-    metric.samples = values;
-    metric.summary = stats::summarize(metric.samples);
-    result.metrics.push_back(std::move(metric));
-  }
+  for (auto& metric : count_metrics(order, samples, repetitions)) result.metrics.push_back(std::move(metric));
   if (result.metrics.empty()) return finish(std::move(result), report::CaseStatus::failed, "no count was measured");
 
   result.details["measure"] = std::string(to_string(settings.mode));

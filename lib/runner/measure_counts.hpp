@@ -20,11 +20,22 @@
 // count the calling thread only, so such workloads are skipped in counters mode too.
 #pragma once
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include "families/family.hpp"
 #include "report/report.hpp"
 
 namespace velo {
 
 report::CaseResult measure_counts(report::CaseResult result, const Family& family, Workload& workload);
+
+// A case's count metrics from their samples: in `order`, each metric velo knows
+// (simulated or hardware counts) that has one sample per repetition, summarized.
+// Shared with measure_process_counts (external programs under callgrind).
+std::vector<report::MetricResult> count_metrics(const std::vector<std::string>& order,
+                                                const std::map<std::string, std::vector<double>>& samples,
+                                                int repetitions);
 
 }  // namespace velo

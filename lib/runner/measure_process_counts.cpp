@@ -18,6 +18,7 @@
 #include "core/input_file.hpp"
 #include "core/text.hpp"
 #include "runner/callgrind_output.hpp"
+#include "runner/measure_counts.hpp"
 #include "runner/valgrind.hpp"
 #include "stats/summary.hpp"
 
@@ -189,18 +190,7 @@ report::CaseResult measure_process_counts(report::CaseResult result, const Proce
     }
     iterations.push_back(repetition.ops);
   }
-  for (const auto& name : order) {
-    const auto& values = samples[name];
-    if (values.size() != static_cast<std::size_t>(repetitions)) continue;
-    const auto& specs = metrics::simulated_metrics();
-    const auto spec = std::find_if(specs.begin(), specs.end(), [&](const MetricSpec& s) { return s.name == name; });
-    if (spec == specs.end()) continue;
-    report::MetricResult metric;
-    metric.spec = *spec;
-    metric.samples = values;
-    metric.summary = stats::summarize(metric.samples);
-    result.metrics.push_back(std::move(metric));
-  }
+  for (auto& metric : count_metrics(order, samples, repetitions)) result.metrics.push_back(std::move(metric));
   if (result.metrics.empty()) return finish(std::move(result), report::CaseStatus::failed, "no count was measured");
 
   result.details = std::move(measured.details);
