@@ -6,6 +6,7 @@
 // tests/families/external/count_test.cpp.) Skipped (exit 77) without Valgrind.
 #define CATCH_CONFIG_RUNNER  // main() below skips (77) without Valgrind
 #include "core/build_info.hpp"
+#include "valgrind_main.hpp"
 #include "velo_process.hpp"
 
 #include <unistd.h>
@@ -121,23 +122,4 @@ TEST_CASE("a Google benchmark is counted inside its loop, per iteration, identic
   }
 }
 
-int main(int argc, char** argv) {
-  if (const std::string sanitizers = velo::build::sanitizers();
-      sanitizers.find("address") != std::string::npos || sanitizers.find("thread") != std::string::npos) {
-    std::fprintf(stderr, "skipped: a -Db_sanitize=%s build cannot run under Valgrind\n", sanitizers.c_str());
-    return 77;
-  }
-  const char* path = std::getenv("PATH");
-  bool found = false;
-  for (std::string_view dirs = path ? path : ""; !found;) {
-    const auto colon = dirs.find(':');
-    found = ::access((std::string(dirs.substr(0, colon)) + "/valgrind").c_str(), X_OK) == 0;
-    if (colon == std::string_view::npos) break;
-    dirs.remove_prefix(colon + 1);
-  }
-  if (!found) {
-    std::fprintf(stderr, "skipped: valgrind is not installed (Debian: apt-get install valgrind)\n");
-    return 77;
-  }
-  return Catch::Session().run(argc, argv);
-}
+int main(int argc, char** argv) { return clitest::valgrind_tests_main(argc, argv); }
