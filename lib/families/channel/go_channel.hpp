@@ -20,6 +20,13 @@
 // empty and no sender is parked; parked senders exist only while the buffer is
 // full (or capacity is 0) and no receiver is parked; after close() no one parks.
 //
+// Taking turns (go_proc.hpp): a waiter woken by a channel operation does not run at
+// once; like a goroutine that goready() put in its waker's runnext, it starts when
+// its waker parks, or after the delay an idle P waits before stealing runnext
+// (usleep(3), measured). A buffered channel is then filled and drained in runs, as
+// two goroutines sharing a P do, instead of message by message with both threads
+// fighting over the lock.
+//
 // Waking, as Go does, happens after the mutex is released. A waiter's word goes
 // kParked -> (kSleeping, once it is about to sleep in the kernel) -> kDone. The waker
 // swaps in kDone and makes the wake system call only if the waiter was asleep; that
@@ -35,6 +42,7 @@
 #include <sched.h>
 #include <vector>
 
+#include "families/channel/go_proc.hpp"
 #include "families/channel/go_runtime_lock.hpp"
 #include "threads/futex.hpp"
 #include "threads/spin.hpp"
@@ -47,7 +55,7 @@ template <typename T>
 class GoChannel {
  public:
   explicit GoChannel(std::int64_t capacity)
-      : capacity_(static_cast<std::size_t>(capacity)), buffer_(capacity_) {}
+      : capacity_(static_cast<std::size_t>(capacity)), buffer_(capacity_), steal_delay_(steal_delay()) {}
   GoChannel(const GoChannel&) = delete;
   GoChannel& operator=(const GoChannel&) = delete;
 
@@ -57,7 +65,7 @@ class GoChannel {
   // channel is (or becomes, while this sender is parked) closed.
   ChanStatus send(const T& value) {
     std::unique_lock lock(mutex_);
-    if (closed_) return ChanStatus::closed;
+    if (closed_.load(std::memory_order_relaxed)) return ChanStatus::closed;
     if (Waiter* receiver = receivers_.pop()) {
       *receiver->value = value;  // direct hand-off into the receiver's destination
       receiver->success = true;
@@ -65,9 +73,9 @@ class GoChannel {
       wake(*receiver);
       return ChanStatus::ok;
     }
-    if (count_ < capacity_) {
-      buffer_[(head_ + count_) % capacity_] = value;
-      ++count_;
+    if (const std::size_t count = count_.load(std::memory_order_relaxed); count < capacity_) {
+      buffer_[(head_ + count) % capacity_] = value;
+      count_.store(count + 1, std::memory_order_relaxed);
       return ChanStatus::ok;
     }
     Waiter self{.value = const_cast<T*>(&value)};  // only ever read through
@@ -88,8 +96,15 @@ class GoChannel {
     return self.success ? ChanStatus::ok : ChanStatus::closed;
   }
 
-  // Go's `select { case v := <-ch: ... default: }`: never blocks.
+  // Go's `select { case v := <-ch: ... default: }`: never blocks. Like chanrecv's
+  // fast path, it answers "empty" without the lock when nothing can be received;
+  // the closed flag is read after emptiness, and emptiness again after it, so a
+  // channel closed with values still buffered is never reported drained.
   ChanStatus try_recv(T& out) {
+    if (looks_empty()) {
+      if (!closed_.load(std::memory_order_acquire)) return ChanStatus::empty;
+      if (looks_empty()) return ChanStatus::closed;
+    }
     std::unique_lock lock(mutex_);
     return take_locked(out, lock);
   }
@@ -97,8 +112,8 @@ class GoChannel {
   // false if already closed (Go panics on a double close).
   bool close() {
     std::unique_lock lock(mutex_);
-    if (closed_) return false;
-    closed_ = true;
+    if (closed_.load(std::memory_order_relaxed)) return false;
+    closed_.store(true, std::memory_order_release);
     Waiter* woken = nullptr;  // wake after unlocking, like Go's glist
     while (Waiter* w = receivers_.pop()) { w->success = false; w->next = woken; woken = w; }
     while (Waiter* w = senders_.pop()) { w->success = false; w->next = woken; woken = w; }
@@ -113,7 +128,7 @@ class GoChannel {
 
   bool closed() const {
     std::lock_guard lock(mutex_);
-    return closed_;
+    return closed_.load(std::memory_order_relaxed);
   }
 
  private:
@@ -122,6 +137,7 @@ class GoChannel {
     Waiter* next = nullptr;
     bool success = false;  // written by the waker before the wake
     std::atomic<std::uint32_t> state{kParked};
+    const GoProc* waker = nullptr;  // written by the waker before kDone
   };
   static constexpr std::uint32_t kParked = 0, kSleeping = 1, kDone = 2;
   // 50 us of spinning, then a few yields: a partner running on another CPU answers
@@ -135,19 +151,22 @@ class GoChannel {
    public:
     void push(Waiter* w) {
       w->next = nullptr;
-      if (tail_) tail_->next = w; else head_ = w;
+      if (tail_) tail_->next = w; else head_.store(w, std::memory_order_relaxed);
       tail_ = w;
     }
     Waiter* pop() {
-      Waiter* w = head_;
+      Waiter* w = head_.load(std::memory_order_relaxed);
       if (w) {
-        head_ = w->next;
-        if (!head_) tail_ = nullptr;
+        head_.store(w->next, std::memory_order_relaxed);
+        if (!w->next) tail_ = nullptr;
       }
       return w;
     }
+    // Read without the lock only as a hint (GoChannel::looks_empty).
+    bool looks_empty() const { return head_.load(std::memory_order_relaxed) == nullptr; }
+
    private:
-    Waiter* head_ = nullptr;
+    std::atomic<Waiter*> head_{nullptr};
     Waiter* tail_ = nullptr;
   };
 
@@ -168,19 +187,35 @@ class GoChannel {
       wake(*sender);
       return ChanStatus::ok;
     }
-    if (count_ > 0) {
+    if (const std::size_t count = count_.load(std::memory_order_relaxed); count > 0) {
       out = buffer_[head_];
       head_ = (head_ + 1) % capacity_;
-      --count_;
+      count_.store(count - 1, std::memory_order_relaxed);
       return ChanStatus::ok;
     }
-    return closed_ ? ChanStatus::closed : ChanStatus::empty;
+    return closed_.load(std::memory_order_relaxed) ? ChanStatus::closed : ChanStatus::empty;
+  }
+
+  // chan.go's empty(): nothing buffered, or, unbuffered, no sender parked.
+  bool looks_empty() const {
+    return capacity_ == 0 ? senders_.looks_empty() : count_.load(std::memory_order_relaxed) == 0;
   }
 
   static void wake(Waiter& w) {
     // w may be gone as soon as the exchange is done: take the address first.
     std::atomic<std::uint32_t>* word = &w.state;
+    w.waker = &this_go_proc();
     if (word->exchange(kDone, std::memory_order_acq_rel) == kSleeping) futex_wake(word, 1);
+  }
+
+  // Waits to be woken, then takes its turn after the waker (go_proc.hpp). This
+  // thread's GoProc says "parked" meanwhile, so a thread it woke earlier can start.
+  void park(Waiter& w) const {
+    GoProc& self = this_go_proc();
+    self.parked.store(1, std::memory_order_release);
+    wait_until_woken(w);
+    self.parked.store(0, std::memory_order_relaxed);
+    defer_to_waker(*w.waker, steal_delay_);
   }
 
   // A parked goroutine costs Go a switch to another goroutine, and its thread, with
@@ -188,7 +223,7 @@ class GoChannel {
   // spinning M in findrunnable). A parked OS thread here has nothing else to run
   // either, so it does the same: spins on its own word (no shared cache line), then
   // yields a few times, and only then sleeps in the kernel.
-  static void park(Waiter& w) {
+  static void wait_until_woken(Waiter& w) {
     // Spin by time, not by count: a pause lasts from a few cycles to over a hundred
     // depending on the CPU. The clock is read once per kPausesPerClockRead pauses.
     const auto until = std::chrono::steady_clock::now() + kParkSpin;
@@ -212,8 +247,11 @@ class GoChannel {
   mutable GoRuntimeLock mutex_;
   std::vector<T> buffer_;
   std::size_t head_ = 0;
-  std::size_t count_ = 0;
-  bool closed_ = false;
+  // count_, closed_ and the queues' heads change only under the lock; they are atomic
+  // so that try_recv's fast path may read them without it (chan.go's empty()).
+  std::atomic<std::size_t> count_{0};
+  std::atomic<bool> closed_{false};
+  const std::chrono::nanoseconds steal_delay_;
   WaitQueue receivers_;
   WaitQueue senders_;
 };
