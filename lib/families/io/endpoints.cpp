@@ -94,7 +94,7 @@ void Receiver::read_ops(std::int64_t ops, bool hash_content) {
     if (hash_content) hash.emplace();
     std::int64_t left = bytes_per_op_;
     while (left > 0) {
-      const auto want = static_cast<std::size_t>(std::min<std::int64_t>(left, std::ssize(buffer_)));
+      const auto want = static_cast<std::size_t>(std::min<std::int64_t>(left, static_cast<std::int64_t>(buffer_.size())));
       ++syscalls_;
       const ssize_t n = ::read(fd_, buffer_.data(), want);
       if (n < 0 && errno == EINTR) continue;

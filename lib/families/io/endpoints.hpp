@@ -15,6 +15,7 @@
 
 #include "core/result.hpp"
 #include "families/io/fd.hpp"
+#include "families/io/page_buffer.hpp"
 #include "families/io/source_file.hpp"
 
 namespace velo::io {
@@ -59,7 +60,7 @@ class Receiver {
   int fd_;
   std::int64_t bytes_per_op_;
   std::optional<std::uint64_t> expected_hash_;
-  std::vector<std::byte> buffer_;
+  PageBuffer buffer_;  // page-aligned: see page_buffer.hpp
   std::int64_t received_ = 0;
   std::int64_t syscalls_ = 0;
   std::string error_;

@@ -4,9 +4,10 @@
 // try to beat.
 #include <unistd.h>
 
-#include <vector>
+#include <optional>
 
 #include "families/io/io.hpp"
+#include "families/io/page_buffer.hpp"
 #include "families/io/transfer_workload.hpp"
 
 namespace velo::io {
@@ -17,7 +18,7 @@ class ReadWrite {
   explicit ReadWrite(const Params&) {}
 
   std::optional<CaseError> open(const Transfer& transfer) {
-    buffer_.resize(static_cast<std::size_t>(transfer.chunk));
+    buffer_.emplace(static_cast<std::size_t>(transfer.chunk));
     return std::nullopt;
   }
 
@@ -26,16 +27,16 @@ class ReadWrite {
     while (offset < transfer.bytes) {
       const auto want = static_cast<std::size_t>(std::min(transfer.chunk, transfer.bytes - offset));
       ++syscalls;
-      const ssize_t got = ::pread(transfer.source, buffer_.data(), want, offset);
+      const ssize_t got = ::pread(transfer.source, buffer_->data(), want, offset);
       if (got < 0 && errno == EINTR) continue;
       if (got < 0) return make_error(system_error("pread(source)"));
       if (got == 0) return make_error(fmt::format("source ended at {} of {} bytes", offset, transfer.bytes));
       for (ssize_t sent = 0; sent < got;) {
         ++syscalls;
         const ssize_t n = transfer.dest_is_file()
-                              ? ::pwrite(transfer.dest, buffer_.data() + sent, static_cast<std::size_t>(got - sent),
+                              ? ::pwrite(transfer.dest, buffer_->data() + sent, static_cast<std::size_t>(got - sent),
                                          offset + sent)
-                              : ::write(transfer.dest, buffer_.data() + sent, static_cast<std::size_t>(got - sent));
+                              : ::write(transfer.dest, buffer_->data() + sent, static_cast<std::size_t>(got - sent));
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) return make_error(system_error("write(destination)"));
         sent += n;
@@ -48,7 +49,7 @@ class ReadWrite {
   std::int64_t syscalls = 0;
 
  private:
-  std::vector<std::byte> buffer_;
+  std::optional<PageBuffer> buffer_;  // page-aligned: see page_buffer.hpp
 };
 
 }  // namespace

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "families/io/endpoints.hpp"
+#include "families/io/page_buffer.hpp"
 #include "families/io/transfer_workload.hpp"
 #include "threads/thread_team.hpp"
 
@@ -49,7 +50,7 @@ class Records {
   std::int64_t count_;
   std::int64_t record_bytes_;
   std::int64_t window_;
-  std::vector<std::byte> memory_;
+  PageBuffer memory_;  // page-aligned: see page_buffer.hpp
 };
 
 std::vector<ParamSpec> small_write_params();
