@@ -37,7 +37,8 @@ std::map<std::string, std::string> tests_of(const std::string& head) {
   const auto result = velo("compare", head, {"--format", "json"});
   REQUIRE(result.exit_code == 0);
   std::map<std::string, std::string> tests;
-  for (const auto& c : nlohmann::json::parse(result.out).at("cases")) {
+  const auto json = nlohmann::json::parse(result.out);
+  for (const auto& c : json.at("cases")) {
     tests[c.at("id").get<std::string>()] = c.at("metrics").at("instructions_per_op").at("test").get<std::string>();
   }
   return tests;
