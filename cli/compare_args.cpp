@@ -11,8 +11,9 @@ void add_compare_args(CLI::App& command, app::CompareRequest& request) {
   command.add_option("--min-change", request.min_change, "Noise floor: smaller changes are ~, e.g. 1%")
       ->capture_default_str();
   command.add_option("--count-threshold", request.count_threshold,
-                     "Exact counts (--measure instructions, the same in every repetition) that change by more than "
-                     "this are flagged, with no test; e.g. 0.5% (docs/deterministic.md)")
+                     "Exact counts (--measure instructions, the same in every repetition, or repetition by "
+                     "repetition) that change by more than this are flagged, with no test; e.g. 0.5% "
+                     "(docs/deterministic.md)")
       ->capture_default_str();
   command.add_option("--correction", request.correction, "Multiple-comparison correction across cases")
       ->check(CLI::IsMember({"holm", "bh", "none"}))

@@ -29,11 +29,13 @@ std::string format_count(double value) {
 }
 
 std::string value_cell(const report::MetricComparison& mc, const stats::Summary& s) {
-  return mc.test == report::Test::exact_count ? format_count(s.median) : value_with_spread(s);
+  return report::is_exact(mc.test) ? format_count(s.median) : value_with_spread(s);
 }
 
 std::string p_cell(const report::MetricComparison& mc) {
-  return mc.test == report::Test::exact_count ? "exact" : format_significant(mc.p_adjusted, 2);
+  if (mc.test == report::Test::exact_count) return "exact";
+  if (mc.test == report::Test::exact_by_repetition) return "exact/rep";
+  return format_significant(mc.p_adjusted, 2);
 }
 
 std::string value_with_spread(const stats::Summary& s) {
@@ -51,15 +53,20 @@ std::string verdict_text(const MetricComparison& mc) {
 std::string test_description_of_tests(const Comparison& comparison, bool paired, bool unpaired);
 
 std::string test_description(const Comparison& comparison) {
-  bool paired = false, unpaired = false, exact = false;
+  bool paired = false, unpaired = false, exact = false, by_repetition = false;
   for (const auto& cc : comparison.cases) {
     for (const auto& mc : cc.metrics) {
       if (mc.test == report::Test::exact_count) exact = true;
+      else if (mc.test == report::Test::exact_by_repetition) by_repetition = true;
       else (mc.test == report::Test::signed_rank ? paired : unpaired) = true;
     }
   }
-  if (exact) {
-    const std::string counts = fmt::format("counts identical in every repetition judged by their change against {}",
+  if (exact || by_repetition) {
+    const std::string which = exact && by_repetition ? "counts identical in every repetition, or repeating repetition by "
+                                                       "repetition (exact/rep),"
+                              : exact ? "counts identical in every repetition"
+                                      : "counts repeating repetition by repetition (exact/rep)";
+    const std::string counts = fmt::format("{} judged by their change against {}", which,
                                            format_delta(comparison.options.count_threshold).substr(1));
     if (!paired && !unpaired) return counts;
     return fmt::format("{}; the others: {}", counts, test_description_of_tests(comparison, paired, unpaired));
@@ -147,6 +154,12 @@ std::string finding_line(const report::GateFinding& f) {
     case FindingKind::added: return fmt::format("{}: only in head", f.id);
     case FindingKind::removed: return fmt::format("{}: only in base", f.id);
     default:
+      if (f.exact) {  // counts in full, and no p-value: there is no test (docs/deterministic.md)
+        return fmt::format("{} {}: {} -> {} {} ({}, limit {} from {}, exact counts{})", f.id, f.metric,
+                           format_count(f.base_median), format_count(f.head_median), f.unit, format_delta(f.delta),
+                           format_delta(f.threshold).substr(1), f.threshold_origin,
+                           f.by_repetition ? " repetition by repetition" : "");
+      }
       return fmt::format("{} {}: {} -> {} {} ({}, limit {} from {}, p={})", f.id, f.metric, format_si(f.base_median),
                          format_si(f.head_median), f.unit, format_delta(f.delta), format_delta(f.threshold).substr(1),
                          f.threshold_origin, format_significant(f.p_adjusted, 2));

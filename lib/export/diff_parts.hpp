@@ -24,7 +24,8 @@ std::string format_count(double value);
 // The base or head cell of a row: the exact count when the comparison is of exact
 // counts, else the median with its spread.
 std::string value_cell(const report::MetricComparison& mc, const stats::Summary& s);
-// The p column: "exact" for exact counts, else the adjusted p-value.
+// The p column: "exact" for exact counts, "exact/rep" for counts compared repetition
+// by repetition (Test::exact_by_repetition), else the adjusted p-value.
 std::string p_cell(const report::MetricComparison& mc);
 std::string verdict_text(const report::MetricComparison& mc);
 // The footer line naming the tests used, e.g. "two-sided Mann-Whitney U, holm-corrected across cases".

@@ -27,6 +27,7 @@ std::string gate_json(const report::GateResult& result) {
                    {"threshold", f.threshold}, {"threshold_origin", f.threshold_origin}, {"p_adjusted", f.p_adjusted}});
     }
     if (f.exact) item["exact"] = true;  // judged on exact counts (docs/deterministic.md)
+    if (f.by_repetition) item["by_repetition"] = true;  // ... repetition by repetition
     if (!f.reason.empty()) item["reason"] = f.reason;
     findings.push_back(item);
   }

@@ -29,9 +29,10 @@ std::string gate_markdown(const report::GateResult& result) {
         rows += fmt::format("| `{}` | | | | {} |\n", f.id, f.kind == FindingKind::broke ? f.reason : std::string(to_string(f.kind)));
       } else if (f.exact) {
         // Counts repeat exactly: show them in full, since a 0.5% change hides in 3 digits.
-        rows += fmt::format("| `{}` | {} | {} → {} {} | **{}** | limit {} ({}), exact counts |\n", f.id, f.metric,
+        rows += fmt::format("| `{}` | {} | {} → {} {} | **{}** | limit {} ({}), exact counts{} |\n", f.id, f.metric,
                             format_count(f.base_median), format_count(f.head_median), f.unit, format_delta(f.delta),
-                            format_delta(f.threshold).substr(1), f.threshold_origin);
+                            format_delta(f.threshold).substr(1), f.threshold_origin,
+                            f.by_repetition ? " repetition by repetition (medians shown)" : "");
       } else {
         rows += fmt::format("| `{}` | {} | {} → {} {} | **{}** | limit {} ({}), p={} |\n", f.id, f.metric,
                             format_si(f.base_median), format_si(f.head_median), f.unit, format_delta(f.delta),

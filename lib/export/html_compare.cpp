@@ -134,7 +134,7 @@ std::string compare_html(const report::Comparison& comparison, const report::Rep
                                      [floor, &comparison](const report::CaseComparison&,
                                                           const report::MetricComparison& mc) {
                                        // Exact counts are judged against the count threshold.
-                                       if (mc.test == report::Test::exact_count) {
+                                       if (report::is_exact(mc.test)) {
                                          return std::pair<double, std::string>{comparison.options.count_threshold,
                                                                                "count threshold"};
                                        }

@@ -31,9 +31,12 @@ std::string_view to_string(Test test) {
     case Test::mann_whitney: return "mann_whitney";
     case Test::signed_rank: return "signed_rank";
     case Test::exact_count: return "exact_count";
+    case Test::exact_by_repetition: return "exact_by_repetition";
   }
   return "?";
 }
+
+bool is_exact(Test test) { return test == Test::exact_count || test == Test::exact_by_repetition; }
 
 const MetricComparison* CaseComparison::find_metric(std::string_view name) const {
   for (const auto& m : metrics) {
@@ -116,6 +119,43 @@ bool exact_counts(const MetricResult& base, const MetricResult& head) {
     return !samples.empty() && std::all_of(samples.begin(), samples.end(), [&](double v) { return v == samples.front(); });
   };
   return constant(base.samples) && constant(head.samples);
+}
+
+std::vector<double> repetition_changes(const CaseResult& base, const MetricResult& base_metric,
+                                       const CaseResult& head, const MetricResult& head_metric) {
+  // Only Valgrind's counts are known to repeat by repetition index; the CPU's counters
+  // (--measure counters) vary, and two noisy pairs can agree by chance.
+  const auto& simulated = metrics::simulated_metrics();
+  const bool callgrind = std::any_of(simulated.begin(), simulated.end(),
+                                     [&](const MetricSpec& m) { return m.name == base_metric.spec.name; });
+  const MeasureSettings& measure = base.spec.settings.measure;
+  if (!callgrind || base_metric.spec.name != head_metric.spec.name || measure.mode != MeasureMode::instructions ||
+      measure.threaded || !(measure == head.spec.settings.measure)) {
+    return {};
+  }
+  // The same layout: as many samples, split the same way over forks (the samples are
+  // in fork order, each fork's in repetition order; absent means one fork).
+  auto shares = [](const CaseResult& c) {
+    const auto it = c.details.find("fork_repetitions");
+    return it == c.details.end() ? nlohmann::json() : *it;
+  };
+  if (base_metric.samples.empty() || base_metric.samples.size() != head_metric.samples.size() ||
+      shares(base) != shares(head)) {
+    return {};
+  }
+  std::vector<double> changes;
+  for (std::size_t i = 0; i < base_metric.samples.size(); ++i) {
+    changes.push_back(relative_change(base_metric.samples[i], head_metric.samples[i]));
+  }
+  return changes;
+}
+
+bool repetitions_agree(const std::vector<double>& changes, double threshold) {
+  if (changes.empty()) return false;
+  auto within = [&](double d) { return std::fabs(d) <= threshold; };  // NaN: neither within nor beyond
+  if (std::all_of(changes.begin(), changes.end(), within)) return true;
+  return std::all_of(changes.begin(), changes.end(), [&](double d) { return d > threshold; }) ||
+         std::all_of(changes.begin(), changes.end(), [&](double d) { return d < -threshold; });
 }
 
 void judge_exact_count(MetricComparison& mc, double threshold) {
@@ -342,7 +382,14 @@ Comparison compare_reports(const Report& base, const Report& head, const Compare
           }
         }
         mc.unstable = mc.base.cv > stats::kUnstableCv || mc.head.cv > stats::kUnstableCv;
-        if (exact_counts(bm, *hm)) mc.test = Test::exact_count;
+        if (exact_counts(bm, *hm)) {
+          mc.test = Test::exact_count;
+        } else if (const auto changes = repetition_changes(b, bm, h, *hm);
+                   repetitions_agree(changes, options.count_threshold)) {
+          mc.test = Test::exact_by_repetition;
+          mc.pairs = static_cast<int>(changes.size());
+          mc.unstable = false;  // the samples differ by design, not by noise
+        }
         cc.metrics.push_back(std::move(mc));
       }
     }
@@ -392,7 +439,7 @@ Comparison compare_reports(const Report& base, const Report& head, const Compare
     // chosen from the number of forks and cases only, never from the data.
     for (const auto& [case_id, mc] : group) {
       mc->flaggable_p = flaggable_p;
-      if (mc->test == Test::exact_count) continue;
+      if (is_exact(mc->test)) continue;
       const auto it = paired_tests.find({*case_id, name});
       if (it == paired_tests.end()) continue;
       const PairedTest& paired = it->second;
@@ -412,7 +459,7 @@ Comparison compare_reports(const Report& base, const Report& head, const Compare
     // correction: they are not tests, and would only make the others' bar higher.
     std::vector<MetricComparison*> tested;
     for (const auto& row : group) {
-      if (row.mc->test == Test::exact_count) judge_exact_count(*row.mc, options.count_threshold);
+      if (is_exact(row.mc->test)) judge_exact_count(*row.mc, options.count_threshold);
       else tested.push_back(row.mc);
     }
     std::vector<double> raw;

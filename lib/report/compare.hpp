@@ -57,8 +57,14 @@ enum class Test {
   mann_whitney,  // the two reports' samples, unpaired
   signed_rank,   // paired forks of one paired run
   exact_count,   // identical counts on each side: the relative change against count_threshold, no test
+  // Counts that differ between repetitions but repeat run after run, repetition by
+  // repetition: sample i of BASE against sample i of HEAD, every pair within
+  // count_threshold or every pair beyond it in one direction; no test.
+  exact_by_repetition,
 };
 std::string_view to_string(Test test);
+// Either exact test: judged by the relative change against a threshold, with no p-value.
+bool is_exact(Test test);
 
 struct MetricComparison {
   MetricSpec spec;
@@ -66,7 +72,7 @@ struct MetricComparison {
   stats::Summary head;
   double delta = 0;          // (head - base) / base, of the medians; +0.05 = 5% larger
   Test test = Test::mann_whitney;
-  int pairs = 0;             // signed_rank: the forks paired
+  int pairs = 0;             // signed_rank: the forks paired; exact_by_repetition: the repetitions paired
   double p_value = 1;        // two-sided
   double p_adjusted = 1;     // after the correction across cases
   double smallest_p = 0;     // the smallest p these sample sizes can produce
@@ -142,6 +148,21 @@ bool exact_counts(const MetricResult& base, const MetricResult& head);
 // Sets test, p-values and verdict of an exact-count comparison: the verdict is the
 // relative change against `threshold`, in the metric's better direction.
 void judge_exact_count(MetricComparison& mc, double threshold);
+
+// The relative change of a count metric repetition by repetition, (head[i] - base[i])
+// / |base[i]|, when the two cases' samples can be paired by repetition index: a
+// callgrind count (core/count_metric.hpp) of cases measured with `--measure
+// instructions` and the same measurement settings, not `threaded`, with the same
+// samples per fork in the same order (details.fork_repetitions). Empty otherwise,
+// e.g. when the repetition counts or forks differ. Counted this way, a case repeats
+// its sequence of samples exactly from run to run even where its samples differ
+// from each other (state carried from one repetition to the next: docs/deterministic.md).
+std::vector<double> repetition_changes(const CaseResult& base, const MetricResult& base_metric,
+                                       const CaseResult& head, const MetricResult& head_metric);
+// True when every change is within `threshold` (|change| <= threshold), or every
+// change is beyond it in the same direction: the pairs agree, and the comparison is
+// exact (Test::exact_by_repetition). Mixed pairs, or none, are false: tested instead.
+bool repetitions_agree(const std::vector<double>& changes, double threshold);
 
 // Sentences naming what differs between the reports' machines, compilers, build
 // settings and scenario contents, and whether either run was interrupted (empty when

@@ -185,7 +185,7 @@ bool names_metric(const GatePolicy& policy, const std::string& case_id, const st
 std::pair<double, std::string> applied_threshold(const GatePolicy& policy, const CaseComparison& cc,
                                                  const MetricComparison& mc) {
   auto applied = policy.threshold(cc.id, cc.scenario, mc.spec.name);
-  if (mc.test == Test::exact_count && !names_metric(policy, cc.id, cc.scenario, mc.spec.name)) {
+  if (is_exact(mc.test) && !names_metric(policy, cc.id, cc.scenario, mc.spec.name)) {
     applied = {policy.compare.count_threshold, "count threshold"};
   }
   return applied;
@@ -220,10 +220,11 @@ GateResult evaluate_gate(const Report& base, const Report& head, const GatePolic
       if (!mc) continue;
       // Exact counts have their own, finer bar unless a rule names this metric.
       const auto [threshold, origin] = applied_threshold(policy, cc, *mc);
-      const bool exact = mc->test == Test::exact_count;
+      const bool exact = is_exact(mc->test);
       GateFinding finding{.id = cc.id, .metric = metric, .unit = mc->spec.unit, .base_median = mc->base.median,
                           .head_median = mc->head.median, .delta = mc->delta, .threshold = threshold,
-                          .threshold_origin = origin, .p_adjusted = mc->p_adjusted, .exact = exact};
+                          .threshold_origin = origin, .p_adjusted = mc->p_adjusted, .exact = exact,
+                          .by_repetition = mc->test == Test::exact_by_repetition};
       // The same bar both ways: an improvement is reported when it is as large as a
       // regression would have to be, so the summary lists changes the gate stands behind.
       const double floor = exact ? threshold : std::max(threshold, options.min_change);

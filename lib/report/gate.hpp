@@ -77,7 +77,8 @@ struct GateFinding {
   double threshold = 0;
   std::string threshold_origin;
   double p_adjusted = 1;
-  bool exact = false;        // an exact-count comparison (Test::exact_count): no p-value to speak of
+  bool exact = false;        // an exact-count comparison (report::is_exact): no p-value to speak of
+  bool by_repetition = false;  // exact, repetition by repetition (Test::exact_by_repetition)
   std::string reason;        // for broke: HEAD's failure reason
 };
 
@@ -94,7 +95,7 @@ struct GateResult {
 GateResult evaluate_gate(const Report& base, const Report& head, const GatePolicy& policy);
 
 // The limit the gate applies to one compared metric of a case, and where it comes
-// from: the policy's threshold, except for exact counts (Test::exact_count), which
+// from: the policy's threshold, except for exact counts (report::is_exact), which
 // get the count threshold unless a rule names the metric (docs/deterministic.md).
 std::pair<double, std::string> applied_threshold(const GatePolicy& policy, const CaseComparison& cc,
                                                  const MetricComparison& mc);

@@ -103,16 +103,19 @@ TEST_CASE("a rule naming the metric takes precedence over the count threshold", 
 }
 
 TEST_CASE("counts that vary between repetitions fall back to the statistical test", "[gate][counts]") {
-  const auto base = make_report({counted("a", {1000, 1001, 999, 1000})});
-  const auto head = make_report({counted("a", {1010, 1011, 1009, 1010})});
+  // Repetition by repetition +1%, -1%, +3%, +1%: the pairs disagree (repetition_gate_test.cpp
+  // has the counts whose pairs agree).
+  const auto base = make_report({counted("a", {1000, 1010, 990, 1000})});
+  const auto head = make_report({counted("a", {1010, 1000, 1020, 1010})});
   const auto result = report::evaluate_gate(base, head, {});
   const auto& mc = only_metric(result);
   CHECK(mc.test == report::Test::mann_whitney);
   // Judged like a timing: +1% is under the time threshold (5%), so it passes.
   CHECK(result.passed());
   CHECK(mc.p_value > 0);
-  // And a clear +10% shift of varying counts is found by the test.
-  const auto far = make_report({counted("a", {1100, 1101, 1099, 1100, 1102, 1098})});
+  // And a clear +10% shift of varying counts that cannot be paired by repetition (7
+  // against 6) is found by the test.
+  const auto far = make_report({counted("a", {1100, 1101, 1099, 1100, 1102, 1098, 1100})});
   const auto base6 = make_report({counted("a", {1000, 1001, 999, 1000, 1002, 998})});
   const auto flagged = report::evaluate_gate(base6, far, {});
   CHECK(only_metric(flagged).test == report::Test::mann_whitney);

@@ -158,6 +158,8 @@
         if (m.unstable) notes.push('unstable');
         if (m.smallest_p >= m.flaggable_p) notes.push('underpowered');
         if (m.test === 'signed_rank') notes.push(`paired, ${m.pairs} forks`);
+        if (m.test === 'exact_count') notes.push('exact counts');
+        if (m.test === 'exact_by_repetition') notes.push(`exact counts, repetition by repetition (${m.pairs} pairs)`);
         if (c.threads_apart) notes.push('threads apart');
         if (c.forks_disagree) notes.push('forks disagree');
         rows.push(el('tr', {}, [
