@@ -1,6 +1,7 @@
 // The families the fuzz targets parse scenarios against: the real counters family
 // and a family whose parameters cover every ParamType (text included), so case
-// expansion, coercion and case ids are reached. No workload is ever built.
+// expansion, coercion and case ids are reached; `cmd` may be written as an argv
+// array. No workload is ever built.
 #pragma once
 
 #include "families/counters/counters.hpp"
@@ -21,7 +22,9 @@ inline const Registry& registry() {
         {.name = "flag", .type = ParamType::boolean, .default_value = false},
         {.name = "dir", .type = ParamType::text, .default_value = std::string("tmpdir")},
         {.name = "threads", .type = ParamType::integer, .default_value = std::int64_t{1}, .min = 1, .max = 256},
+        {.name = "cmd", .type = ParamType::text, .default_value = std::string("true")},
     };
+    family.argv_params = {"cmd"};  // written as an argv array too (scenario/argv_param.hpp)
     family.impls = {{.name = "plain", .doc = "no parameters of its own"},
                     {.name = "tuned",
                      .doc = "one parameter of its own",
