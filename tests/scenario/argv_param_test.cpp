@@ -96,16 +96,16 @@ TEST_CASE("an array of arrays is an axis of argvs; a flat array in [params] stay
 TEST_CASE("argv mistakes are refused with the file, line and what was expected", "[scenario][argv]") {
   const std::string variant = "[[variant]]\nname = \"v\"\nimpl = \"command\"\n";
   const std::string number = error_of(variant + "params = { command = [\"./bench\", 8] }\n");
-  CHECK(number.find("argv.toml:6") == 0);
+  CHECK(number.find("argv.toml:7:") == 0);
   CHECK(number.find("'command' in the params of variant 'v' is an argv, an array of strings: element 2 is an "
                     "integer") != std::string::npos);
   const std::string empty = error_of(variant + "params = { command = [] }\n");
-  CHECK(empty.find("argv.toml:6") == 0);
+  CHECK(empty.find("argv.toml:7:") == 0);
   CHECK(empty.find("is an empty array: an argv needs at least the program") != std::string::npos);
   const std::string unknown = error_of("[params]\nsize = \"1\"\n" + variant +
-                                       "params = { command = [\"./bench\", \"{szie}\", \"{size}\"] }\n");
-  CHECK(unknown.find("argv.toml:8") == 0);
-  CHECK(unknown.find("{szie} names no parameter") != std::string::npos);
+                                       "params = { command = [\"./bench\", \"{sise}\", \"{size}\"] }\n");
+  CHECK(unknown.find("argv.toml:9:") == 0);
+  CHECK(unknown.find("{sise} names no parameter") != std::string::npos);
   CHECK(unknown.find("did you mean '{size}'?") != std::string::npos);
   const std::string shell = error_of(variant + "params = { command = [\"echo\", \"hi\"], shell = true }\n");
   CHECK(shell.find("is an argv, run without a shell, but shell = true") != std::string::npos);
