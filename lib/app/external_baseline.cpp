@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "core/text.hpp"
+#include "families/external/baseline.hpp"
 
 namespace velo::app {
 
@@ -47,8 +48,8 @@ std::set<std::string> gbench_binaries(const std::vector<Case>& cases) {
   return out;
 }
 
-Expected<BaseBuild> read_options(const std::vector<Case>& cases, const ExternalBaselineOptions& options) {
-  BaseBuild build;
+Expected<external::BaseBuild> read_options(const std::vector<Case>& cases, const ExternalBaselineOptions& options) {
+  external::BaseBuild build;
   if (!options.dir.empty()) {
     std::error_code ec;
     if (!std::filesystem::is_directory(options.dir, ec)) {
@@ -119,6 +120,13 @@ Expected<ExternalPairing> ExternalPairing::plan(const Registry& registry, const 
   if (!build.ok()) return build.error();
   ExternalPairing pairing;
   pairing.options_dir_ = options.dir;
+  // What the base side was: in both reports (the run request records the other build
+  // only for --baseline-velo).
+  std::vector<std::string> given;
+  for (const std::string& binary : options.binaries) given.push_back("--baseline-binary " + binary);
+  if (!options.dir.empty()) given.push_back("--baseline-dir " + options.dir);
+  pairing.description_ =
+      fmt::format("paired run of external benchmarks: the base side ran the base build given by {}", join(given, ", "));
   // Per listing (one variant at one matrix point of a listing family): the names
   // the head side has, and the base build's list.
   struct Listing {
@@ -130,12 +138,13 @@ Expected<ExternalPairing> ExternalPairing::plan(const Registry& registry, const 
   for (const Case& c : cases) {
     Case base = c;
     const Family* family = registry.find(c.family);
+    const external::BaseParams* base_params = external::base_params_for(c.family);
     if (c.skip_reason) {
       // Skipped on both sides, for the same reason.
-    } else if (!family || !family->base_params) {
+    } else if (!family || !base_params) {
       base.skip_reason = fmt::format("no base build: a {} case runs inside velo, its base is another velo build "
                                      "(--baseline-velo)", c.family);
-    } else if (auto params = family->base_params(c.params, *build); auto* reason = std::get_if<std::string>(&params)) {
+    } else if (auto params = (*base_params)(c.params, *build); auto* reason = std::get_if<std::string>(&params)) {
       base.skip_reason = *reason;
     } else {
       base.params = std::move(std::get<Params>(params));

@@ -4,8 +4,8 @@
 // This velo measures both sides, fork by fork, back to back, as it does for
 // --baseline-plugin: the head side is each case as the scenarios expand it, the base
 // side the same case (same id) with the family's base parameters
-// (Family::base_params: the base binary, the package or command in the base
-// checkout). The plan is made before anything runs: bad paths and base builds that
+// (families/external/baseline.hpp: the base binary, the package or command in the
+// base checkout). The plan is made before anything runs: bad paths and base builds that
 // cannot list their benchmarks are errors (exit 2); a head case the base build lacks
 // is measured on the head side only, its base side reported skipped with the reason;
 // benchmarks only the base build has are named in a note of both reports.
@@ -39,11 +39,14 @@ class ExternalPairing {
   Expected<std::vector<Case>> base_cases(const std::vector<Case>& selected);
   // Said in both reports and on stderr: base-only benchmarks, cases without a base.
   const std::vector<std::string>& notes() const { return notes_; }
+  // Said in both reports: which options gave the base build.
+  const std::string& description() const { return description_; }
 
  private:
   std::map<std::string, Case> base_by_id_;
   std::vector<std::string> notes_;
   std::string options_dir_;
+  std::string description_;
 };
 
 }  // namespace velo::app

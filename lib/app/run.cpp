@@ -98,8 +98,6 @@ Expected<RunOutput> run(const Registry& registry, const RunInput& input) {
     auto planned = ExternalPairing::plan(registry, *expanded, input.external_baseline);
     if (!planned.ok()) return planned.error();
     external_pairing = std::move(*planned);
-    request.baseline_binaries = input.external_baseline.binaries;
-    request.baseline_dir = input.external_baseline.dir;
   }
   std::vector<Case> cases;
   for (Case& c : *expanded) {
@@ -175,6 +173,8 @@ Expected<RunOutput> run(const Registry& registry, const RunInput& input) {
   RunOutput output{.session = run_session(registry, cases, std::move(records), options), .cases = cases.size()};
   SessionResult& session = output.session;
   if (external_pairing) {
+    session.report.notes.push_back(external_pairing->description());
+    if (session.other_build_report) session.other_build_report->notes.push_back(external_pairing->description());
     for (const std::string& note : external_pairing->notes()) {
       session.report.notes.push_back(note);
       if (session.other_build_report) session.other_build_report->notes.push_back(note);

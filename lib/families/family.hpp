@@ -121,13 +121,6 @@ struct Implementation {
   ExternalMeasure measure;
 };
 
-// Where the base build of external benchmarks is (velo run --baseline-binary, --baseline-dir).
-struct BaseBuild {
-  std::map<std::string, std::string> binaries;  // head binary as the scenario names it -> base binary
-  std::string any_binary;                       // --baseline-binary BASE without HEAD=: every gbench binary
-  std::string dir;                              // the base checkout; "" = not given
-};
-
 struct Family {
   std::string name;
   std::string doc;                // one line
@@ -151,11 +144,6 @@ struct Family {
   // are still accepted, as text, for substitution into a command line ("{size}").
   // Family::validate then rejects the ones nothing uses, so a typo is still caught.
   bool open_params = false;
-  // Text parameters that may also be written as a TOML array of strings, an argv
-  // (`command = ["./bench", "--size", "{size}"]`): one value, not a matrix axis. The
-  // scenario reader turns it into the text that splits back into exactly those words
-  // (scenario/argv_param.hpp), so everything downstream reads one form.
-  std::vector<std::string> argv_params;
   // The runner's in-process probes (the worker's CPU time, context switches and heap
   // allocations during run()) describe a workload only when its operations run in
   // the worker. An external family's operations run in other processes, so it turns
@@ -170,12 +158,6 @@ struct Family {
     std::function<Expected<std::vector<std::string>>(const Params&)> list;
   };
   std::optional<ListedParam> listed_param;
-  // External families: the same benchmark built from the base commit, for a paired
-  // run (docs/external.md, "Paired base/head runs"). Given a case's parameters and
-  // where the base build is, returns the parameters the base side measures (e.g.
-  // `binary` replaced by the base binary), or why this case has no base. Unset: the
-  // family's base is another velo build (--baseline-velo).
-  std::function<std::variant<Params, std::string>(const Params&, const BaseBuild&)> base_params;
 
   const Implementation* find_impl(std::string_view impl_name) const;
   // The declaration of `param` for `impl`: the family's own or the implementation's.

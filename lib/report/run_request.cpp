@@ -46,8 +46,6 @@ nlohmann::ordered_json run_request_to_json(const RunRequest& request) {
   if (request.baseline_velo) out["baseline_velo"] = *request.baseline_velo;
   if (!request.plugins.empty()) out["plugins"] = request.plugins;
   if (!request.baseline_plugins.empty()) out["baseline_plugins"] = request.baseline_plugins;
-  if (!request.baseline_binaries.empty()) out["baseline_binaries"] = request.baseline_binaries;
-  if (!request.baseline_dir.empty()) out["baseline_dir"] = request.baseline_dir;
   if (!request.shard.is_null()) out["shard"] = request.shard;
   if (request.merged_shards) out["merged_shards"] = *request.merged_shards;
   return nlohmann::ordered_json(out);
@@ -138,8 +136,7 @@ RunRequest run_request_from_json(const ojson& json, std::vector<std::string>& wa
                                                 "timeout_s",  "profile",         "baseline_velo",
                                                 "plugins",    "baseline_plugins", "shard",
                                                 "merged_shards", "measure",        "ops",
-                                                "cache_sim",  "branch_sim",      "threaded",
-                                                "baseline_binaries", "baseline_dir"};
+                                                "cache_sim",  "branch_sim",      "threaded"};
   for (const auto& [key, value] : json.items()) {
     if (std::find(std::begin(kKnown), std::end(kKnown), key) == std::end(kKnown)) {
       warnings.push_back(fmt::format("settings.{}: not a setting this velo knows; ignored", key));
@@ -171,8 +168,6 @@ RunRequest run_request_from_json(const ojson& json, std::vector<std::string>& wa
   in.read("threaded", request.threaded, "true or false", is_bool, "false");
   in.read("plugins", request.plugins, "an array", [](const ojson& v) { return v.is_array(); }, "none");
   in.read("baseline_plugins", request.baseline_plugins, "an array of strings", is_string_list, "none");
-  in.read("baseline_binaries", request.baseline_binaries, "an array of strings", is_string_list, "none");
-  in.read("baseline_dir", request.baseline_dir, "a path", is_string, "none");
   if (const auto shard = json.find("shard"); shard != json.end()) request.shard = nlohmann::json(*shard);
   read_optional(in, "merged_shards", request.merged_shards, "an integer from 1 to 100000", is_count, "none");
   std::string baseline;

@@ -50,10 +50,6 @@ struct RunRequest {
   // plugin::loaded_identities() describes them: path, name, version, build id, hash.
   nlohmann::json plugins = nlohmann::json::array();
   std::vector<std::string> baseline_plugins;  // --baseline-plugin: the base builds of the plugins
-  // Paired external benchmarks (app/external_baseline.hpp): --baseline-binary, each
-  // BASE or HEAD=BASE, and --baseline-dir, the base checkout ("" = not given).
-  std::vector<std::string> baseline_binaries;
-  std::string baseline_dir;
   // --shard I/N: {"index": I, "count": N, "total_cases": T} (shard/shard.hpp); null when
   // the run was whole. `velo merge` checks it without trusting its shape.
   nlohmann::json shard = nullptr;

@@ -1,5 +1,8 @@
 #include "scenario/argv_param.hpp"
 
+#include <algorithm>
+#include <array>
+
 namespace velo::scenario_detail {
 
 namespace {
@@ -33,6 +36,12 @@ std::string argv_text(const std::vector<std::string>& words) {
     out += '\'';
   }
   return out;
+}
+
+bool is_argv_param(std::string_view family, std::string_view name) {
+  static constexpr std::array<std::string_view, 5> kCommandLines = {"command", "baseline_command", "setup",
+                                                                     "prepare", "cleanup"};
+  return family == "command" && std::find(kCommandLines.begin(), kCommandLines.end(), name) != kCommandLines.end();
 }
 
 }  // namespace velo::scenario_detail

@@ -1,6 +1,6 @@
 // Parameters written as an argv: `command = ["./bench", "--size", "{size}"]` in a
-// variant's params (Family::argv_params), hyperfine's and the spelling of a
-// command without a shell. In a variant's params a flat array of strings is one argv;
+// variant's params (the command lines of the `command` family, is_argv_param),
+// hyperfine's and the spelling of a command without a shell. In a variant's params a flat array of strings is one argv;
 // an array of arrays (there or in [params]) is a matrix axis of argvs. A flat array
 // in [params] stays what it always was, an axis of strings.
 //
@@ -11,6 +11,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace velo::scenario_detail {
@@ -20,5 +21,9 @@ namespace velo::scenario_detail {
 // ["./bench", "--size", "{size}"] is the text "./bench --size {size}": the same text,
 // and the same case id, as the string form.
 std::string argv_text(const std::vector<std::string>& words);
+
+// Whether parameter `name` of family `family` may be written as an argv: the command
+// lines of the `command` family (command, baseline_command, setup, prepare, cleanup).
+bool is_argv_param(std::string_view family, std::string_view name);
 
 }  // namespace velo::scenario_detail

@@ -332,8 +332,7 @@ Status Parser::read_params(const toml::table& table, std::string_view table_name
     };
     std::vector<ParamValue> values;
     std::vector<SourceLocation> where;
-    const bool argv_param = family_ && std::find(family_->argv_params.begin(), family_->argv_params.end(), name) !=
-                                           family_->argv_params.end();
+    const bool argv_param = family_ && scenario_detail::is_argv_param(family_->name, name);
     const auto* array = node.as_array();
     // An argv (a variant's flat array of strings) or an axis of argvs (an array of arrays).
     const bool axis_of_argvs = argv_param && array && !array->empty() &&

@@ -2,7 +2,7 @@
 // runs"): where each family finds the same benchmark built from the base commit.
 //
 // The base side of a case measures the head's case with a few parameters replaced,
-// so both sides share the case id and velo's paired test (docs/gate.md) compares them
+// (base_params_for), so both sides share the case id and velo's paired test (docs/gate.md) compares them
 // fork by fork, as --baseline-velo does for built-in families:
 // - gbench: `binary` becomes --baseline-binary's base binary, or the same relative
 //   path inside --baseline-dir (the base checkout);
@@ -12,12 +12,13 @@
 // A case the base build cannot be found for is measured on the head side only and
 // its base side is reported skipped with the reason (never silently dropped).
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 
 #include <fmt/format.h>
 
-#include "families/external/external.hpp"
+#include "families/external/baseline.hpp"
 
 namespace velo::external {
 
@@ -33,8 +34,6 @@ std::optional<std::string> inside(const std::string& dir, const std::string& pat
   if (joined.size() > 1 && joined.back() == '/') joined.pop_back();  // "base/." is "base/"
   return joined;
 }
-
-}  // namespace
 
 std::variant<Params, std::string> gbench_base_params(const Params& params, const BaseBuild& base) {
   Params out = params;
@@ -79,6 +78,18 @@ std::variant<Params, std::string> command_base_params(const Params& params, cons
     if (auto in_dir = inside(base.dir, cwd)) out.set("cwd", *in_dir);
   }
   return out;
+}
+
+}  // namespace
+
+const BaseParams* base_params_for(std::string_view family) {
+  static const std::map<std::string, BaseParams, std::less<>> table = {
+      {"command", command_base_params},
+      {"gbench", gbench_base_params},
+      {"gobench", gobench_base_params},
+  };
+  const auto found = table.find(family);
+  return found == table.end() ? nullptr : &found->second;
 }
 
 }  // namespace velo::external

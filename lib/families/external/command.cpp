@@ -490,10 +490,8 @@ Family make_command_family() {
   };
   family.headline = {"ns_per_op", "user_ns_per_op", "system_ns_per_op", "peak_rss_bytes"};
   family.open_params = true;
-  family.argv_params = {"command", "baseline_command", "setup", "prepare", "cleanup"};
   family.runner_probes = false;
   family.validate = validate;
-  family.base_params = external::command_base_params;
   family.impls = {Implementation{
       .name = "command",
       .doc = "runs `command` without a shell (or through /bin/sh -c with shell = true)",

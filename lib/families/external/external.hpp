@@ -24,12 +24,4 @@ std::variant<CountedMeasurement, CaseError> count_command(const Params& params, 
 std::variant<CountedMeasurement, CaseError> count_gbench(const Params& params, const ProcessCounting& counting);
 std::variant<CountedMeasurement, CaseError> count_gobench(const Params& params, const ProcessCounting& counting);
 
-// Paired runs (baseline.cpp): the parameters the base side of a case measures, or why
-// the case has no base build (Family::base_params).
-namespace external {
-std::variant<Params, std::string> gbench_base_params(const Params& params, const BaseBuild& base);
-std::variant<Params, std::string> gobench_base_params(const Params& params, const BaseBuild& base);
-std::variant<Params, std::string> command_base_params(const Params& params, const BaseBuild& base);
-}  // namespace external
-
 }  // namespace velo

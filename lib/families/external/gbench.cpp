@@ -315,7 +315,6 @@ Family make_gbench_family() {
   family.headline = {"ns_per_op", "cpu_ns_per_op", "items_per_second", "bytes_per_second"};
   family.runner_probes = false;
   family.validate = validate;
-  family.base_params = external::gbench_base_params;
   family.listed_param = Family::ListedParam{.name = "benchmark", .list = list_benchmarks};
   family.impls = {Implementation{
       .name = "gbench",

@@ -377,7 +377,6 @@ Family make_gobench_family() {
   family.headline = {"ns_per_op", "bytes_per_op", "allocs_per_op"};
   family.runner_probes = false;
   family.validate = validate;
-  family.base_params = external::gobench_base_params;
   family.listed_param = Family::ListedParam{.name = "benchmark", .list = list_benchmarks};
   family.impls = {Implementation{
       .name = "gobench",
