@@ -56,9 +56,10 @@ TEST_CASE("argv_text: the text split_words splits back into exactly the words", 
 
 TEST_CASE("a variant's command array is one argv, parameters substituted per word", "[scenario][argv]") {
   const auto cases = cases_of(
-      "[params]\nsize = [\"1\", \"64\"]\nlabel = \"a b\"\n"
+      "[params]\nsize = [\"1\", \"64\"]\n"
       "[[variant]]\nname = \"argv\"\nimpl = \"command\"\n"
-      "params = { command = [\"./bench\", \"--size\", \"{size}\", \"--label={label}\", \"two words\"] }\n"
+      "params = { label = \"a b\", command = [\"./bench\", \"--size\", \"{size}\", \"--label={label}\", "
+      "\"two words\"] }\n"
       "[[variant]]\nname = \"text\"\nimpl = \"command\"\n"
       "params = { command = \"./bench --size {size}\" }\n");
   REQUIRE(cases.size() == 4);  // one argv, not an axis of five commands
