@@ -95,6 +95,7 @@ int run(const RunArgs& args) {
     }
   }
   for (const auto& error : output->errors) print_error(error.describe());
+  for (const auto& warning : output->warnings) print_warning(warning);
   if (session.profiled_cases > 0 && !input->quiet) {
     const std::string& dir = input->profile_dir;
     fmt::print(stderr, "profiles written to {} ({} cases); render with: velo flame {}/merged.folded -o flame.svg\n",
@@ -175,7 +176,20 @@ void add_run_command(CLI::App& app, Context& context) {
   cmd->add_option("--baseline-velo", args->baseline_velo,
                   "Another velo build (e.g. the base commit's): measure every fork with it too, interleaved with "
                   "this build, and write its report to --baseline-out (see docs/gate.md)");
-  cmd->add_option("--baseline-out", args->input.baseline_out, "Where --baseline-velo's report goes")->capture_default_str();
+  cmd->add_option("--baseline-out", args->input.baseline_out,
+                  "Where the base side's report of a paired run goes (--baseline-velo, --baseline-plugin, "
+                  "--baseline-binary, --baseline-dir)")
+      ->capture_default_str();
+  cmd->add_option("--baseline-binary", args->input.external_baseline.binaries,
+                  "The base build of a gbench case's binary (repeatable; HEAD=BASE names the binary it replaces, "
+                  "as the scenario spells it): every fork is measured with both binaries, back to back; see "
+                  "docs/external.md")
+      ->type_name("[HEAD=]BASE");
+  cmd->add_option("--baseline-dir", args->input.external_baseline.dir,
+                  "The base commit's checkout, benchmarks built: gbench binaries and gobench packages at the same "
+                  "relative paths, command cases run there (with their baseline_command, if any); every fork "
+                  "measured on both sides, back to back; see docs/external.md")
+      ->type_name("DIR");
   auto* shard = cmd->add_option("--shard", args->input.shard,
                                 "I/N: measure only shard I of N of the cases, for a CI matrix; merge the reports "
                                 "with velo merge")

@@ -1,6 +1,8 @@
 // The families the fuzz targets parse scenarios against: the real counters family
 // and a family whose parameters cover every ParamType (text included), so case
-// expansion, coercion and case ids are reached. No workload is ever built.
+// expansion, coercion and case ids are reached, and a stand-in for the `command`
+// family's parameters, whose command lines may be argv arrays (scenario/argv_param.hpp).
+// No workload is ever built.
 #pragma once
 
 #include "families/counters/counters.hpp"
@@ -26,9 +28,19 @@ inline const Registry& registry() {
                     {.name = "tuned",
                      .doc = "one parameter of its own",
                      .params = {{.name = "knob", .type = ParamType::integer, .default_value = std::int64_t{3}}}}};
+    Family command;
+    command.name = "command";
+    command.doc = "the command family's command lines, nothing run";
+    command.op = "nothing";
+    for (const char* name : {"command", "baseline_command", "setup", "prepare", "cleanup"}) {
+      command.params.push_back({.name = name, .type = ParamType::text, .default_value = std::string("true")});
+    }
+    command.open_params = true;
+    command.impls = {{.name = "command", .doc = "nothing"}};
     Registry r;
     r.add(make_counters_family());
     r.add(std::move(family));
+    r.add(std::move(command));
     return r;
   }();
   return registry;

@@ -6,8 +6,10 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 
 #include "app/exit_code.hpp"
+#include "app/external_baseline.hpp"
 #include "core/atomic_file.hpp"
 #include "core/pattern.hpp"
 #include "core/text.hpp"
@@ -45,7 +47,7 @@ Status check_profile_dir(const std::string& dir) {
 
 Status check_outputs(const RunInput& input) {
   if (auto ok = check_output(input.out, "--out"); !ok.ok()) return ok;
-  if (input.request.baseline_velo || !input.baseline_plugins.empty()) {
+  if (input.request.baseline_velo || !input.baseline_plugins.empty() || input.external_baseline.given()) {
     if (auto ok = check_output(input.baseline_out, "--baseline-out"); !ok.ok()) return ok;
     if (input.baseline_out == input.out) {
       return make_error(fmt::format("--out and --baseline-out are both '{}': one report would overwrite the other",
@@ -83,6 +85,20 @@ Expected<RunOutput> run(const Registry& registry, const RunInput& input) {
   }
   auto expanded = expand_cases(*scenarios, request.overrides(), registry);
   if (!expanded.ok()) return expanded.error();
+  // Paired external benchmarks: planned over every case, before --filter and --shard.
+  std::optional<ExternalPairing> external_pairing;
+  if (input.external_baseline.given()) {
+    const char* conflict = request.baseline_velo        ? "--baseline-velo"
+                           : !input.baseline_plugins.empty() ? "--baseline-plugin"
+                           : !request.isolate           ? "--no-isolate"
+                                                        : nullptr;
+    if (conflict) {
+      return make_error(fmt::format("--baseline-binary and --baseline-dir cannot be combined with {}", conflict));
+    }
+    auto planned = ExternalPairing::plan(registry, *expanded, input.external_baseline);
+    if (!planned.ok()) return planned.error();
+    external_pairing = std::move(*planned);
+  }
   std::vector<Case> cases;
   for (Case& c : *expanded) {
     if (!filter || filter->search(c.id)) cases.push_back(std::move(c));
@@ -126,6 +142,18 @@ Expected<RunOutput> run(const Registry& registry, const RunInput& input) {
     if (!build.ok()) return build.error();
     options.other_build = *build;
     request.baseline_plugins = input.baseline_plugins;
+  } else if (external_pairing) {
+    // This velo measures both sides, the base side with the base build's parameters.
+    if (!request.profiles.empty()) {
+      return make_error("--baseline-binary and --baseline-dir cannot be combined with profiling (profile in a "
+                        "separate pass)");
+    }
+    auto base_cases = external_pairing->base_cases(cases);
+    if (!base_cases.ok()) return base_cases.error();
+    options.other_cases = std::move(*base_cases);
+    auto build = build_provenance(std::filesystem::read_symlink("/proc/self/exe").string());
+    if (!build.ok()) return build.error();
+    options.other_build = *build;
   } else if (request.baseline_velo) {
     // Both builds' workers are needed, and profiling both sides into one directory
     // would mix their stacks: profile in a separate pass.
@@ -144,6 +172,15 @@ Expected<RunOutput> run(const Registry& registry, const RunInput& input) {
 
   RunOutput output{.session = run_session(registry, cases, std::move(records), options), .cases = cases.size()};
   SessionResult& session = output.session;
+  if (external_pairing) {
+    session.report.notes.push_back(external_pairing->description());
+    if (session.other_build_report) session.other_build_report->notes.push_back(external_pairing->description());
+    for (const std::string& note : external_pairing->notes()) {
+      session.report.notes.push_back(note);
+      if (session.other_build_report) session.other_build_report->notes.push_back(note);
+      output.warnings.push_back(note);
+    }
+  }
   if (session.other_build_report) {
     if (auto written = write_file_atomically(input.baseline_out, report::to_json_text(*session.other_build_report));
         !written.ok()) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "app/external_baseline.hpp"
 #include "core/result.hpp"
 #include "families/family.hpp"
 #include "report/run_request.hpp"
@@ -31,6 +32,9 @@ struct RunInput {
   // velo measuring both.
   std::vector<std::string> plugins;
   std::vector<std::string> baseline_plugins;
+  // --baseline-binary and --baseline-dir: external benchmarks paired with their base
+  // build (app/external_baseline.hpp), this velo measuring both sides.
+  ExternalBaselineOptions external_baseline;
   // --shard I/N: only shard I of N of the cases (shard/shard.hpp), balanced by the wall
   // times of the report --shard-durations names, else by count.
   std::string shard;
@@ -43,6 +47,7 @@ struct RunOutput {
   std::size_t cases = 0;             // how many cases were to be measured
   std::vector<std::string> written;  // "report written to X", in order
   std::vector<Error> errors;         // outputs that could not be written after measuring
+  std::vector<std::string> warnings; // said on stderr, also with --quiet (e.g. benchmarks only the base has)
   int exit_code = 0;
 };
 

@@ -139,7 +139,14 @@ SessionResult run_session(const Registry& registry, const std::vector<Case>& cas
   worker.registry = &registry;
   worker.interrupted = &g_interrupted;
   worker.tick = [&progress] { progress.tick(); };
-  const bool paired = request.baseline_velo.has_value() || !options.other_plugin_substitutes.empty();
+  const bool paired = request.baseline_velo.has_value() || !options.other_plugin_substitutes.empty() ||
+                      !options.other_cases.empty();
+  // The case the other side measures: the same one, or its base build's (external benchmarks).
+  auto other_spec = [&](std::size_t i) -> const Case& {
+    return options.other_cases.empty() ? cases[i] : options.other_cases[i];
+  };
+  // A case with no base build is measured on this side alone (its other side is skipped once).
+  auto alone = [&](std::size_t i) { return paired && other_spec(i).skip_reason && !cases[i].skip_reason; };
   WorkerOptions other_worker = worker;
   if (request.baseline_velo) other_worker.executable = *request.baseline_velo;
   other_worker.plugin_substitutes = options.other_plugin_substitutes;
@@ -160,9 +167,9 @@ SessionResult run_session(const Registry& registry, const std::vector<Case>& cas
     }
   };
   std::vector<ForkedResult> forked, other_forked;
-  for (const Case& spec : cases) {
-    forked.emplace_back(spec);
-    other_forked.emplace_back(spec);
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    forked.emplace_back(cases[i]);
+    other_forked.emplace_back(other_spec(i));
   }
   int unit = 0;
   for (int round = 0; round < rounds && !g_interrupted.load(); ++round) {
@@ -172,7 +179,7 @@ SessionResult run_session(const Registry& registry, const std::vector<Case>& cas
       const int forks = spec.skip_reason ? 1 : spec.settings.forks;
       if (round >= forks) continue;
       // Failed or skipped itself in an earlier fork (on either side when paired).
-      if (forked[i].ended() || (paired && other_forked[i].ended())) {
+      if (forked[i].ended() || (paired && !alone(i) && other_forked[i].ended())) {
         progress.forgo(1);
         continue;
       }
@@ -183,16 +190,16 @@ SessionResult run_session(const Registry& registry, const std::vector<Case>& cas
       const std::optional<profiler::Options> profile =
           profile_entry == request.profiles.end() ? std::nullopt
                                                   : std::optional(to_profiler_options(profile_entry->second));
-      auto measure = [&](const WorkerOptions& side) {
+      auto measure = [&](const WorkerOptions& side, const Case& side_spec) {
         report::CaseResult result;
-        if (spec.skip_reason) {
-          result.spec = spec;
+        if (side_spec.skip_reason) {
+          result.spec = side_spec;
           result.status = report::CaseStatus::skipped;
-          result.reason = *spec.skip_reason;
+          result.reason = *side_spec.skip_reason;
         } else if (request.isolate) {
-          result = run_in_worker(fork_spec(spec, round), side, profile);
+          result = run_in_worker(fork_spec(side_spec, round), side, profile);
         } else {
-          result = measure_case(registry, fork_spec(spec, round), profile);
+          result = measure_case(registry, fork_spec(side_spec, round), profile);
         }
         return result;
       };
@@ -201,15 +208,15 @@ SessionResult run_session(const Registry& registry, const std::vector<Case>& cas
       // (randomized multiple interleaved trials, Abedi and Brecht, ICPE 2017).
       const bool other_first = paired && (round + i) % 2 == 0;
       report::CaseResult other_result;
-      if (other_first) other_result = measure(other_worker);
-      report::CaseResult result = g_interrupted.load() ? report::CaseResult{} : measure(worker);
-      if (paired && !other_first && !g_interrupted.load()) other_result = measure(other_worker);
+      if (other_first) other_result = measure(other_worker, other_spec(i));
+      report::CaseResult result = g_interrupted.load() ? report::CaseResult{} : measure(worker, spec);
+      if (paired && !other_first && !g_interrupted.load()) other_result = measure(other_worker, other_spec(i));
       if (g_interrupted.load()) break;  // a fork cut short is not reported as measured
       forked[i].add(std::move(result));
-      if (paired) other_forked[i].add(std::move(other_result));
+      if (paired && (!alone(i) || round == 0)) other_forked[i].add(std::move(other_result));
       ++unit;
-      const bool done =
-          forked[i].ended() || (paired && other_forked[i].ended()) || forked[i].forks_done() == forks;
+      const bool done = forked[i].ended() || (paired && !alone(i) && other_forked[i].ended()) ||
+                        forked[i].forks_done() == forks;
       progress.finish_case(forked[i].result(), done);
     }
     if (rounds > 1 && round + 1 < rounds && !g_interrupted.load()) progress.finish_round(round, rounds);

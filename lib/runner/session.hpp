@@ -30,6 +30,11 @@ struct SessionOptions {
   // --baseline-plugin: the other side is this velo with each plugin (HEAD path) swapped
   // for its base build (BASE path) in its workers. Non-empty: the run is paired.
   std::map<std::string, std::string> other_plugin_substitutes;
+  // Paired external benchmarks (app/external_baseline.hpp): the case the other side
+  // measures in place of each of `cases` (same id, the base build's parameters), in
+  // the same order. Non-empty: the run is paired. A base case that is skipped while
+  // its head case is not leaves the head measured alone, every fork.
+  std::vector<Case> other_cases;
 };
 
 struct SessionResult {

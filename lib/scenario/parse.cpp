@@ -14,11 +14,14 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
 #include "core/input_file.hpp"
 #include "core/text.hpp"
+#include "families/external/command_line.hpp"
+#include "scenario/argv_param.hpp"
 #include "scenario/expand.hpp"
 #include "scenario/gate_table.hpp"
 #include "scenario/plugin_hook.hpp"
@@ -61,13 +64,25 @@ class Parser {
   Status read_measure_keys(const toml::table& run, Scenario& out) const;
   Status read_params(const toml::table& table, std::string_view table_name,
                      std::vector<std::pair<std::string, std::vector<ParamValue>>>& out,
-                     ParamSources& sources) const;
+                     ParamSources& sources, const std::string& variant = {}) const;
+  // A parameter written as an argv (scenario/argv_param.hpp): its text, or an error.
+  Expected<std::string> read_argv(const toml::array& list, const std::string& name,
+                                  std::string_view table_name, const std::string& variant) const;
+  Status check_argv_uses(const Scenario& scenario, const Family& family) const;
   Status read_variants(const toml::table& root, const Family& family, Scenario& out,
                        ScenarioSources& sources) const;
   Status read_profile_table(const toml::table& root, Scenario& out) const;
 
   const std::string& path_;
   const Registry& registry_;
+  const Family* family_ = nullptr;
+  // Every argv read, checked once all parameter names are known (check_argv_uses).
+  struct ArgvUse {
+    std::string key, table_name, variant;  // variant: "" for [params]
+    std::vector<std::string> placeholders;
+    toml::source_region where;
+  };
+  mutable std::vector<ArgvUse> argv_uses_;
   toml::source_region scenario_table_region_;
 };
 
@@ -304,7 +319,7 @@ Status Parser::read_measure_keys(const toml::table& run, Scenario& out) const {
 // family takes the key and the values fit its ParamSpec is the expansion's job.
 Status Parser::read_params(const toml::table& table, std::string_view table_name,
                            std::vector<std::pair<std::string, std::vector<ParamValue>>>& out,
-                           ParamSources& sources) const {
+                           ParamSources& sources, const std::string& variant) const {
   sources.table = location_of(table.source(), path_);
   for (const auto& [key, value_node] : scenario_detail::entries_in_file_order(table)) {
     const toml::node& node = *value_node;
@@ -317,7 +332,28 @@ Status Parser::read_params(const toml::table& table, std::string_view table_name
     };
     std::vector<ParamValue> values;
     std::vector<SourceLocation> where;
-    if (const auto* list = node.as_array()) {
+    const bool argv_param = family_ && scenario_detail::is_argv_param(family_->name, name);
+    const auto* array = node.as_array();
+    // An argv (a variant's flat array of strings) or an axis of argvs (an array of arrays).
+    const bool axis_of_argvs = argv_param && array && !array->empty() &&
+                               std::all_of(array->begin(), array->end(), [](const toml::node& n) {
+                                 return n.is_array();
+                               });
+    if (argv_param && array && (axis_of_argvs || !variant.empty())) {
+      if (axis_of_argvs) {
+        for (const auto& element : *array) {
+          auto text = read_argv(*element.as_array(), name, table_name, variant);
+          if (!text) return text.error();
+          values.emplace_back(std::move(*text));
+          where.push_back(location_of(element.source(), path_));
+        }
+      } else {
+        auto text = read_argv(*array, name, table_name, variant);
+        if (!text) return text.error();
+        values.emplace_back(std::move(*text));
+        where.push_back(location_of(node.source(), path_));
+      }
+    } else if (const auto* list = array) {
       if (list->empty()) {
         return error_at(node.source(), fmt::format("parameter '{}' in {} is an empty list; give at least one value",
                                                    name, table_name));
@@ -337,6 +373,86 @@ Status Parser::read_params(const toml::table& table, std::string_view table_name
     sources.keys[name] = location_of(key->source(), path_);
     sources.values[name] = std::move(where);
     out.emplace_back(name, std::move(values));
+  }
+  return {};
+}
+
+Expected<std::string> Parser::read_argv(const toml::array& list, const std::string& name,
+                                        std::string_view table_name, const std::string& variant) const {
+  if (list.empty()) {
+    return error_at(list.source(), fmt::format("'{}' in {} is an empty array: an argv needs at least the program, "
+                                               "e.g. {} = [\"./bench\", \"--size\", \"{{size}}\"]",
+                                               name, table_name, name));
+  }
+  std::vector<std::string> words;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const toml::node& element = *list.get(i);
+    const auto* word = element.as_string();
+    if (!word) {
+      return error_at(element.source(),
+                      fmt::format("'{}' in {} is an argv, an array of strings: element {} is {} {}{}", name,
+                                  table_name, i + 1, type_name(element).find_first_of("aeiou") == 0 ? "an" : "a",
+                                  type_name(element),
+                                  element.is_array() ? " (an array of arrays is an axis of argvs: every element "
+                                                       "must then be an array)"
+                                                     : ", write it as a string"));
+    }
+    words.push_back(word->get());
+  }
+  std::vector<std::string> used;
+  for (const std::string& word : words) {
+    for (auto& placeholder : external::placeholders(word)) used.push_back(std::move(placeholder));
+  }
+  argv_uses_.push_back({.key = name, .table_name = std::string(table_name), .variant = variant,
+                        .placeholders = std::move(used), .where = list.source()});
+  return scenario_detail::argv_text(words);
+}
+
+// After every table is read: each {name} of an argv names a parameter (an argv has no
+// shell, so a brace that names nothing is a typo, not ${HOME}), and no argv meets
+// shell = true (an argv runs without a shell; /bin/sh -c takes one string).
+Status Parser::check_argv_uses(const Scenario& scenario, const Family& family) const {
+  std::set<std::string> known;
+  for (const auto& spec : family.params) known.insert(spec.name);
+  for (const auto& [key, values] : scenario.params) known.insert(key);
+  for (const auto& variant : scenario.variants) {
+    for (const auto& [key, values] : variant.params) known.insert(key);
+    if (const Implementation* impl = family.find_impl(variant.impl)) {
+      for (const auto& spec : impl->params) known.insert(spec.name);
+    }
+  }
+  auto shell_values = [](const std::vector<std::pair<std::string, std::vector<ParamValue>>>& params)
+      -> const std::vector<ParamValue>* {
+    for (const auto& [key, values] : params) {
+      if (key == "shell") return &values;
+    }
+    return nullptr;
+  };
+  for (const ArgvUse& use : argv_uses_) {
+    for (const std::string& name : use.placeholders) {
+      if (known.count(name)) continue;
+      std::string message = fmt::format("'{}' in {}: {{{}}} names no parameter (none of [params], the variants' "
+                                        "params and the family's parameters is called '{}')",
+                                        use.key, use.table_name, name, name);
+      if (auto hint = closest_match(name, {known.begin(), known.end()})) {
+        message += fmt::format("; did you mean '{{{}}}'?", *hint);
+      }
+      return error_at(use.where, std::move(message));
+    }
+    const std::vector<ParamValue>* shell = shell_values(scenario.params);
+    for (const auto& variant : scenario.variants) {
+      if (variant.name != use.variant) continue;
+      if (const auto* own = shell_values(variant.params)) shell = own;
+    }
+    const bool any_shell = shell && std::any_of(shell->begin(), shell->end(), [](const ParamValue& v) {
+                             const bool* flag = std::get_if<bool>(&v);
+                             return flag && *flag;
+                           });
+    if (any_shell) {
+      return error_at(use.where, fmt::format("'{}' in {} is an argv, run without a shell, but shell = true: write "
+                                             "it as one string for /bin/sh -c",
+                                             use.key, use.table_name));
+    }
   }
   return {};
 }
@@ -424,7 +540,9 @@ Status Parser::read_variants(const toml::table& root, const Family& family, Scen
                                                      "a table such as { pad_bytes = 128 }", *params));
       }
       const std::string table_name = fmt::format("the params of variant '{}'", variant.name);
-      if (auto s = read_params(*params_table, table_name, variant.params, variant_sources); !s) return s;
+      if (auto s = read_params(*params_table, table_name, variant.params, variant_sources, variant.name); !s) {
+        return s;
+      }
     }
     out.variants.push_back(std::move(variant));
     sources.variants.push_back(std::move(variant_sources));
@@ -494,6 +612,7 @@ Expected<Scenario> Parser::parse(std::string_view text) {
   if (auto s = read_scenario_table(root, scenario); !s) return s.error();
   scenario_table_region_ = root.get("scenario")->source();
   const Family& family = *registry_.find(scenario.family);
+  family_ = &family;
   if (auto s = read_run_table(root, scenario); !s) return s.error();
 
   if (auto s = read_profile_table(root, scenario); !s) return s.error();
@@ -517,6 +636,7 @@ Expected<Scenario> Parser::parse(std::string_view text) {
     if (auto s = read_params(**params, "[params]", scenario.params, sources.params); !s) return s.error();
   }
   if (auto s = read_variants(root, family, scenario, sources); !s) return s.error();
+  if (auto s = check_argv_uses(scenario, family); !s) return s.error();
 
   // Every matrix point must be valid for its family before the file is accepted.
   auto cases = scenario_detail::expand_scenario(scenario, {}, registry_, &sources);

@@ -40,6 +40,8 @@ std::vector<ParamSpec> command_params() {
       text("command", std::string(kNone),
            "the program and its arguments, split into words like a shell would (quotes, backslashes) but run "
            "without one; {name} is replaced by parameter name"),
+      text("baseline_command", std::string(kNone),
+           "in a paired run (--baseline-dir, --baseline-binary): the base side's command, written like command"),
       {.name = "shell", .type = ParamType::boolean, .default_value = false,
        .doc = "run command, setup, prepare and cleanup through /bin/sh -c (the shell's start-up is then timed)"},
       text("setup", std::string(kNone), "run once per worker process before the first run (untimed)"),
@@ -64,8 +66,8 @@ std::vector<ParamSpec> command_params() {
 }
 
 const std::vector<std::string>& texts_with_placeholders() {
-  static const std::vector<std::string> names = {"command", "setup", "prepare", "cleanup", "env", "cwd", "stdin",
-                                                 "output"};
+  static const std::vector<std::string> names = {"command", "baseline_command", "setup", "prepare", "cleanup",
+                                                 "env",     "cwd",              "stdin", "output"};
   return names;
 }
 
@@ -105,7 +107,7 @@ std::optional<std::string> validate(const Params& params) {
            "{size}\"";
   }
   const bool shell = params.boolean("shell");
-  for (const char* name : {"command", "setup", "prepare", "cleanup"}) {
+  for (const char* name : {"command", "baseline_command", "setup", "prepare", "cleanup"}) {
     const std::string& text = params.text(name);
     if (name != std::string_view("command") && text == kNone) continue;
     if (auto argv = argv_of(text, shell, params); !argv) {

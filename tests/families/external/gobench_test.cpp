@@ -158,6 +158,44 @@ TEST_CASE("velo run on a Go package: per-cpu cases, compile error is a failed ca
   }
 }
 
+TEST_CASE("--baseline-dir: a Go package paired with the base checkout's copy, case by case", "[external][gobench][cli]") {
+  // head/pkg/ok and base/pkg/ok: the same package, base with one benchmark more.
+  const fs::path scratch = clitest::make_scratch_dir("gobench-paired-test");
+  for (const char* side : {"head", "base"}) {
+    fs::create_directories(scratch / side / "pkg");
+    fs::copy(go_dir("ok"), scratch / side / "pkg" / "ok", fs::copy_options::recursive);
+  }
+  std::ofstream(scratch / "base" / "pkg" / "ok" / "retired_test.go")
+      << "package ok\n\nimport \"testing\"\n\nfunc BenchmarkAllocRetired(b *testing.B) {\n"
+         "\tfor i := 0; i < b.N; i++ {\n\t}\n}\n";
+  const fs::path scenario = scratch / "head" / "go.toml";
+  std::ofstream(scenario) << "[scenario]\nname = \"go\"\nfamily = \"gobench\"\n[run]\nrepetitions = 2\n"
+                             "min_time = \"10ms\"\nwarmup = \"0s\"\n"
+                             "[[variant]]\nname = \"ok\"\nimpl = \"gobench\"\n"
+                             "params = { package = \"./pkg/ok\", bench = \"Alloc\" }\n";
+  const fs::path head = scratch / "head.json", base = scratch / "base.json";
+  // velo runs in head's checkout, as in CI: the package path is relative to it.
+  auto run = clitest::run_velo({"run", "go.toml", "--out", head.string(), "--forks", "2", "--baseline-dir", "../base",
+                                "--baseline-out", base.string()},
+                               {.scratch = scratch / "head", .chdir_to_scratch = true});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK(run.err.find("BenchmarkAllocRetired") != std::string::npos);  // only in base: named, not measured
+  const auto head_json = nlohmann::json::parse(clitest::slurp(head));
+  const auto base_json = nlohmann::json::parse(clitest::slurp(base));
+  CHECK(base_json["pairing"]["run_id"] == head_json["pairing"]["run_id"]);
+  REQUIRE(head_json["cases"].size() == 1);
+  REQUIRE(base_json["cases"].size() == 1);
+  CHECK(base_json["cases"][0]["id"] == head_json["cases"][0]["id"]);
+  CHECK(head_json["cases"][0]["params"]["package"] == "./pkg/ok");
+  CHECK(base_json["cases"][0]["params"]["package"] == "../base/pkg/ok");
+  for (const auto* json : {&head_json, &base_json}) {
+    CHECK((*json)["cases"][0]["status"] == "ok");
+    CHECK((*json)["cases"][0]["metrics"]["ns_per_op"]["samples"].size() == 2);
+    CHECK((*json)["cases"][0]["details"]["fork_repetitions"] == nlohmann::json::array({1, 1}));
+  }
+}
+
 int main(int argc, char* argv[]) {
   if (std::system("go version >/dev/null 2>&1") != 0) {
     std::puts("go is not installed: skipping the gobench tests");
