@@ -1,5 +1,6 @@
 // Parameters written as an argv: `command = ["./bench", "--size", "{size}"]` in a
-// variant's params (the command lines of the `command` family, is_argv_param),
+// variant's params (the command lines of the `command` family and of external_command
+// variants, is_argv_param),
 // hyperfine's and the spelling of a command without a shell. In a variant's params a flat array of strings is one argv;
 // an array of arrays (there or in [params]) is a matrix axis of argvs. A flat array
 // in [params] stays what it always was, an axis of strings.
@@ -22,8 +23,10 @@ namespace velo::scenario_detail {
 // and the same case id, as the string form.
 std::string argv_text(const std::vector<std::string>& words);
 
-// Whether parameter `name` of family `family` may be written as an argv: the command
-// lines of the `command` family (command, baseline_command, setup, prepare, cleanup).
-bool is_argv_param(std::string_view family, std::string_view name);
+// Whether parameter `name` of a variant of `impl` in family `family` may be written as
+// an argv: the command lines of the `command` family (command, baseline_command,
+// setup, prepare, cleanup), and the `command` of an `external_command` variant in a
+// built-in family (impl is empty for [params], which no implementation owns).
+bool is_argv_param(std::string_view family, std::string_view impl, std::string_view name);
 
 }  // namespace velo::scenario_detail

@@ -21,6 +21,7 @@
 #include "core/input_file.hpp"
 #include "core/text.hpp"
 #include "families/external/command_line.hpp"
+#include "families/external/command_variant.hpp"
 #include "scenario/argv_param.hpp"
 #include "scenario/expand.hpp"
 #include "scenario/gate_table.hpp"
@@ -64,7 +65,7 @@ class Parser {
   Status read_measure_keys(const toml::table& run, Scenario& out) const;
   Status read_params(const toml::table& table, std::string_view table_name,
                      std::vector<std::pair<std::string, std::vector<ParamValue>>>& out,
-                     ParamSources& sources, const std::string& variant = {}) const;
+                     ParamSources& sources, const std::string& variant = {}, std::string_view impl = {}) const;
   // A parameter written as an argv (scenario/argv_param.hpp): its text, or an error.
   Expected<std::string> read_argv(const toml::array& list, const std::string& name,
                                   std::string_view table_name, const std::string& variant) const;
@@ -319,7 +320,7 @@ Status Parser::read_measure_keys(const toml::table& run, Scenario& out) const {
 // family takes the key and the values fit its ParamSpec is the expansion's job.
 Status Parser::read_params(const toml::table& table, std::string_view table_name,
                            std::vector<std::pair<std::string, std::vector<ParamValue>>>& out,
-                           ParamSources& sources, const std::string& variant) const {
+                           ParamSources& sources, const std::string& variant, std::string_view impl) const {
   sources.table = location_of(table.source(), path_);
   for (const auto& [key, value_node] : scenario_detail::entries_in_file_order(table)) {
     const toml::node& node = *value_node;
@@ -332,7 +333,7 @@ Status Parser::read_params(const toml::table& table, std::string_view table_name
     };
     std::vector<ParamValue> values;
     std::vector<SourceLocation> where;
-    const bool argv_param = family_ && scenario_detail::is_argv_param(family_->name, name);
+    const bool argv_param = family_ && scenario_detail::is_argv_param(family_->name, impl, name);
     const auto* array = node.as_array();
     // An argv (a variant's flat array of strings) or an axis of argvs (an array of arrays).
     const bool axis_of_argvs = argv_param && array && !array->empty() &&
@@ -419,6 +420,9 @@ Status Parser::check_argv_uses(const Scenario& scenario, const Family& family) c
     for (const auto& [key, values] : variant.params) known.insert(key);
     if (const Implementation* impl = family.find_impl(variant.impl)) {
       for (const auto& spec : impl->params) known.insert(spec.name);
+    }
+    if (variant.impl == "external_command") {
+      for (std::string_view name : external::kRunPlaceholders) known.insert(std::string(name));
     }
   }
   auto shell_values = [](const std::vector<std::pair<std::string, std::vector<ParamValue>>>& params)
@@ -540,7 +544,8 @@ Status Parser::read_variants(const toml::table& root, const Family& family, Scen
                                                      "a table such as { pad_bytes = 128 }", *params));
       }
       const std::string table_name = fmt::format("the params of variant '{}'", variant.name);
-      if (auto s = read_params(*params_table, table_name, variant.params, variant_sources, variant.name); !s) {
+      if (auto s = read_params(*params_table, table_name, variant.params, variant_sources, variant.name, variant.impl);
+          !s) {
         return s;
       }
     }

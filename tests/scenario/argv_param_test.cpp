@@ -116,3 +116,37 @@ TEST_CASE("argv mistakes are refused with the file, line and what was expected",
   CHECK(inner.find("'command' in [params] is an argv, an array of strings: element 2 is an integer") !=
         std::string::npos);
 }
+
+TEST_CASE("an external_command variant in a built-in family takes its command as an argv", "[scenario][argv]") {
+  const std::string text =
+      "[scenario]\nname = \"c\"\nfamily = \"channel\"\n"
+      "[params]\nproducers = 1\nconsumers = 1\ncapacity = [0, 64]\nmessage_bytes = 64\n"
+      "[[variant]]\nname = \"go_chan\"\nimpl = \"go_chan\"\n"
+      "[[variant]]\nname = \"go\"\nimpl = \"external_command\"\n"
+      "params = { command = [\"go\", \"run\", \".\", \"-cap\", \"{capacity}\", \"-n\", \"{repetitions}\", \"two words\"] }\n";
+  auto scenario = velo::parse_scenario(text, "argv.toml", velo::registry());
+  REQUIRE(scenario);
+  auto cases = velo::expand_cases({*scenario}, {}, velo::registry());
+  REQUIRE(cases);
+  std::vector<std::string> commands;
+  for (const velo::Case& c : *cases) {
+    if (c.variant == "go") commands.push_back(c.params.text("command"));
+  }
+  // One case per capacity, not one per word: the array is one argv, not an axis.
+  REQUIRE(commands.size() == 2);
+  for (const std::string& command : commands) {
+    auto words = velo::external::split_words(command);
+    REQUIRE(words);
+    REQUIRE(words->size() == 8);
+    CHECK((*words)[0] == "go");
+    CHECK((*words)[6] == "{repetitions}");  // a run setting, substituted when the case runs
+    CHECK((*words)[7] == "two words");
+  }
+  // Elsewhere in a built-in family an array stays an axis, and a bad argv element is refused.
+  auto bad = velo::parse_scenario(
+      "[scenario]\nname = \"c\"\nfamily = \"channel\"\n[[variant]]\nname = \"go\"\nimpl = \"external_command\"\n"
+      "params = { command = [\"go\", 3] }\n",
+      "argv.toml", velo::registry());
+  REQUIRE_FALSE(bad);
+  CHECK_THAT(bad.error().describe(), Catch::Matchers::Contains("argv.toml:7"));
+}

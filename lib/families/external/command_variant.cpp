@@ -22,11 +22,12 @@ namespace {
 
 constexpr std::string_view kNone = "none";
 
+// Every name in kRunPlaceholders, in its order.
 Params with_run_settings(const Params& params, const ExternalRun& run) {
   Params out = params;
-  out.set("repetitions", std::int64_t{run.repetitions});
-  out.set("min_time", fmt::format("{}s", run.min_time_s));
-  out.set("min_time_s", run.min_time_s);
+  out.set(std::string(kRunPlaceholders[0]), std::int64_t{run.repetitions});
+  out.set(std::string(kRunPlaceholders[1]), fmt::format("{}s", run.min_time_s));
+  out.set(std::string(kRunPlaceholders[2]), run.min_time_s);
   return out;
 }
 

@@ -12,9 +12,15 @@
 // reports. A family adds it with one line in its impls list.
 #pragma once
 
+#include <array>
+#include <string_view>
+
 #include "families/family.hpp"
 
 namespace velo::external {
+
+// The run settings an external_command's command may name besides parameters.
+inline constexpr std::array<std::string_view, 3> kRunPlaceholders = {"repetitions", "min_time", "min_time_s"};
 
 Implementation external_command_variant();
 
