@@ -8,6 +8,7 @@
 #include "export/diff.hpp"
 #include "report/compare.hpp"
 #include "report/gate.hpp"
+#include "counted_case.hpp"
 
 using namespace velo;
 using report::CaseStatus;
@@ -16,19 +17,7 @@ using report::FindingKind;
 namespace {
 
 report::CaseResult counted(const std::string& id, std::vector<double> instructions) {
-  report::CaseResult c;
-  c.spec.id = id;
-  c.spec.family = "counters";
-  c.spec.scenario = "s";
-  c.spec.settings.repetitions = static_cast<int>(instructions.size());
-  c.spec.settings.measure.mode = MeasureMode::instructions;
-  c.status = CaseStatus::ok;
-  report::MetricResult m;
-  m.spec = metrics::simulated_metrics().front();
-  m.samples = std::move(instructions);
-  m.summary = stats::summarize(m.samples);
-  c.metrics.push_back(m);
-  return c;
+  return test::counted_case(id, "counters", std::move(instructions));
 }
 
 report::Report make_report(std::vector<report::CaseResult> cases) {

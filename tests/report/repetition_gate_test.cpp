@@ -10,6 +10,7 @@
 #include "export/diff.hpp"
 #include "report/compare.hpp"
 #include "report/gate.hpp"
+#include "counted_case.hpp"
 
 using namespace velo;
 using report::CaseStatus;
@@ -21,19 +22,7 @@ namespace {
 const std::vector<double> kSyncMap = {748.864, 450.248};
 
 report::CaseResult counted(std::vector<double> instructions, MeasureMode mode = MeasureMode::instructions) {
-  report::CaseResult c;
-  c.spec.id = "map/sync_map_go1_23/keys=1000,mix=50-45-5,threads=1";
-  c.spec.family = "map";
-  c.spec.scenario = "s";
-  c.spec.settings.repetitions = static_cast<int>(instructions.size());
-  c.spec.settings.measure.mode = mode;
-  c.status = CaseStatus::ok;
-  report::MetricResult m;
-  m.spec = metrics::simulated_metrics().front();
-  m.samples = std::move(instructions);
-  m.summary = stats::summarize(m.samples);
-  c.metrics.push_back(m);
-  return c;
+  return test::counted_case("map/sync_map_go1_23/keys=1000,mix=50-45-5,threads=1", "map", std::move(instructions), mode);
 }
 
 std::vector<double> scaled(const std::vector<double>& samples, double factor) {
