@@ -24,7 +24,7 @@ VELO_PLUGIN("velo_examples", "1.0.0",
             velo::plugin::channel<examples::TwoLockQueue>(
                 "ms_two_lock", "Michael & Scott's two-lock queue (PODC 1996), bounded by a count", kQueueCaps),
             velo::plugin::channel<examples::LossyTwoLockQueue>(
-                "ms_two_lock_lossy", "the two-lock queue, deliberately dropping 1 message in 100,000", kQueueCaps),
+                "ms_two_lock_lossy", "the two-lock queue, deliberately dropping 1 message in 10,000", kQueueCaps),
             velo::plugin::pool<examples::PerThreadPool>("per_thread_pool", "one lock-free free list per thread",
                                                         pool_params, 1),
             velo::plugin::map<examples::StripedMap>("striped_map", "64 mutex-guarded std::unordered_map stripes"),

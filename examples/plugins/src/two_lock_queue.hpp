@@ -92,11 +92,11 @@ class TwoLockQueue {
   std::atomic<std::uint64_t> sent_{0};
 };
 
-// The deliberately broken variant: drops one message in 100,000.
+// The deliberately broken variant: drops one message in 10,000.
 class LossyTwoLockQueue : public TwoLockQueue {
  public:
   LossyTwoLockQueue(const velo_channel_config& config, const velo::plugin::Params& params)
-      : TwoLockQueue(config, params, 100000) {}
+      : TwoLockQueue(config, params, 10000) {}
 };
 
 }  // namespace examples
