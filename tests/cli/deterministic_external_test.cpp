@@ -47,6 +47,22 @@ std::pair<json, json> run_twice(const std::string& name, const std::string& scen
   return {reports[0], reports[1]};
 }
 
+// Case k of two runs: the same id, ok, two repetitions counted equal to each other
+// and to the other run's. Returns the count per op.
+double counted_identically(const json& a, const json& b, int k) {
+  const json& ca = a["cases"][k];
+  const json& cb = b["cases"][k];
+  INFO(ca["id"].get<std::string>() << ": " << ca.value("reason", ""));
+  REQUIRE(ca["id"] == cb["id"]);
+  REQUIRE(ca["status"] == "ok");
+  const json& samples = ca["metrics"]["instructions_per_op"]["samples"];
+  REQUIRE(samples.size() == 2);
+  CHECK(samples[0] == samples[1]);                                  // repetition after repetition
+  CHECK(samples == cb["metrics"]["instructions_per_op"]["samples"]);  // run after run
+  CHECK_FALSE(ca["metrics"].contains("ns_per_op"));
+  return samples[0].get<double>();
+}
+
 }  // namespace
 
 TEST_CASE("a command is counted whole, identically run after run, in proportion to its work", "[deterministic]") {
@@ -59,19 +75,10 @@ TEST_CASE("a command is counted whole, identically run after run, in proportion 
   REQUIRE(a["cases"].size() == 2);  // n = 1000, then n = 101000
   REQUIRE(b["cases"].size() == 2);
   for (int k = 0; k < 2; ++k) {
+    per_run[k] = counted_identically(a, b, k);
     const json& ca = a["cases"][k];
-    const json& cb = b["cases"][k];
-    INFO(ca["id"].get<std::string>() << ": " << ca.value("reason", ""));
-    REQUIRE(ca["id"] == cb["id"]);
-    REQUIRE(ca["status"] == "ok");
-    const json& samples = ca["metrics"]["instructions_per_op"]["samples"];
-    REQUIRE(samples.size() == 2);
-    CHECK(samples[0] == samples[1]);                                  // repetition after repetition
-    CHECK(samples == cb["metrics"]["instructions_per_op"]["samples"]);  // run after run
-    CHECK_FALSE(ca["metrics"].contains("ns_per_op"));
     CHECK(ca["details"]["iterations"] == json::array({1, 1}));  // one run per repetition
     CHECK_FALSE(ca["details"]["valgrind"]["version"].get<std::string>().empty());
-    per_run[k] = samples[0].get<double>();
   }
   // The whole process: start-up alone is tens of thousands of instructions; 100,000 more
   // spins add at least 100,000 x 3.
@@ -105,20 +112,11 @@ TEST_CASE("a Google benchmark is counted inside its loop, per iteration, identic
   REQUIRE(a["cases"].size() == 2);  // BM_loop/1, BM_loop/8
   REQUIRE(b["cases"].size() == 2);
   for (int k = 0; k < 2; ++k) {
-    const json& ca = a["cases"][k];
-    const json& cb = b["cases"][k];
-    INFO(ca["id"].get<std::string>() << ": " << ca.value("reason", ""));
-    REQUIRE(ca["id"] == cb["id"]);
-    REQUIRE(ca["status"] == "ok");
-    const json& samples = ca["metrics"]["instructions_per_op"]["samples"];
-    REQUIRE(samples.size() == 2);
-    CHECK(samples[0] == samples[1]);
-    CHECK(samples == cb["metrics"]["instructions_per_op"]["samples"]);
+    const double per_iteration = counted_identically(a, b, k);
     // The loop of BM_loop is a handful of instructions: nothing of GB's runner or start-up.
-    CHECK(samples[0].get<double>() > 0);
-    CHECK(samples[0].get<double>() < 100);
-    CHECK_FALSE(ca["metrics"].contains("ns_per_op"));
-    CHECK_THAT(ca["details"]["argv"].dump(), Catch::Contains("--benchmark_min_time="));
+    CHECK(per_iteration > 0);
+    CHECK(per_iteration < 100);
+    CHECK_THAT(a["cases"][k]["details"]["argv"].dump(), Catch::Contains("--benchmark_min_time="));
   }
 }
 
