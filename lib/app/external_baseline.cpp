@@ -138,7 +138,7 @@ Expected<ExternalPairing> ExternalPairing::plan(const Registry& registry, const 
   for (const Case& c : cases) {
     Case base = c;
     const Family* family = registry.find(c.family);
-    const external::BaseParams* base_params = external::base_params_for(c.family);
+    const external::BaseParams* base_params = external::base_params_for(c.family, c.impl);
     if (c.skip_reason) {
       // Skipped on both sides, for the same reason.
     } else if (!family || !base_params) {

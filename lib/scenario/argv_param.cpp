@@ -41,7 +41,7 @@ std::string argv_text(const std::vector<std::string>& words) {
 bool is_argv_param(std::string_view family, std::string_view impl, std::string_view name) {
   static constexpr std::array<std::string_view, 5> kCommandLines = {"command", "baseline_command", "setup",
                                                                      "prepare", "cleanup"};
-  if (impl == "external_command") return name == "command";  // an external variant in a built-in family
+  if (impl == "external_command") return name == "command" || name == "baseline_command";  // in a built-in family
   return family == "command" && std::find(kCommandLines.begin(), kCommandLines.end(), name) != kCommandLines.end();
 }
 

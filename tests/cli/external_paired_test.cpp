@@ -180,6 +180,53 @@ TEST_CASE("--baseline-dir and baseline_command: command cases run their base sid
   }
 }
 
+TEST_CASE("an external_command variant in a built-in family is paired; the family's own variants are not",
+          "[cli][external]") {
+  // Head's ./gobench and the base checkout's prints different Go benchmark lines.
+  for (const auto& [path, ns] : {std::pair{"gobench", "10.5"}, std::pair{"ext-base/gobench", "20.5"}}) {
+    const fs::path prog = write_file(path, std::string("#!/bin/sh\nprintf 'BenchmarkX-2\\t100\\t") + ns +
+                                               " ns/op\\n'\n");
+    fs::permissions(prog, fs::perms::owner_all);
+  }
+  const std::string head_of_file =
+      "[scenario]\nname = \"ext-paired\"\nfamily = \"counters\"\n[run]\nrepetitions = 2\nmin_time = \"1ms\"\n"
+      "warmup = \"0s\"\n[params]\nthreads = 1\nincrements = 10\n[[variant]]\nname = \"atomic\"\n"
+      "impl = \"atomic_fetch_add\"\n[[variant]]\nname = \"outside\"\nimpl = \"external_command\"\n";
+  const fs::path scenario = write_file("ext-paired.toml", head_of_file + "params = { command = [\"./gobench\"] }\n");
+  const fs::path head = scratch_dir() / "ext-head.json";
+  const fs::path base = scratch_dir() / "ext-base.json";
+  auto run = velo({"run", scenario.string(), "--out", head.string(), "--forks", "2", "--baseline-dir", "ext-base",
+                   "--baseline-out", base.string(), "--quiet"});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const auto head_json = read_json(head), base_json = read_json(base);
+  const nlohmann::json* head_ext = find_case(head_json, "/outside/");
+  const nlohmann::json* base_ext = find_case(base_json, "/outside/");
+  const nlohmann::json* base_own = find_case(base_json, "/atomic/");
+  REQUIRE(head_ext);
+  REQUIRE(base_ext);
+  REQUIRE(base_own);
+  CHECK((*base_ext)["id"] == (*head_ext)["id"]);
+  CHECK((*head_ext)["metrics"]["ns_per_op"]["samples"] == nlohmann::json::array({10.5, 10.5}));
+  CHECK((*base_ext)["metrics"]["ns_per_op"]["samples"] == nlohmann::json::array({20.5, 20.5}));
+  CHECK((*base_own)["status"] == "skipped");
+  CHECK(contains((*base_own)["reason"].get<std::string>(), "its base is another velo build (--baseline-velo)"));
+
+  // baseline_command, also an argv: the base side runs it instead (--baseline-dir .
+  // keeps both sides in one directory).
+  const fs::path own = write_file("ext-own.toml", head_of_file +
+                                                      "params = { command = [\"./gobench\"], "
+                                                      "baseline_command = [\"ext-base/gobench\"] }\n");
+  auto own_run = velo({"run", own.string(), "--out", head.string(), "--forks", "2", "--baseline-dir", ".",
+                       "--baseline-out", base.string(), "--quiet"});
+  INFO(own_run.err);
+  REQUIRE(own_run.exit_code == 0);
+  const auto own_json = read_json(base);
+  const nlohmann::json* own_base = find_case(own_json, "/outside/");
+  REQUIRE(own_base);
+  CHECK((*own_base)["metrics"]["ns_per_op"]["samples"] == nlohmann::json::array({20.5, 20.5}));
+}
+
 TEST_CASE("paired external runs refuse bad paths and what has no base, exit 2, nothing written",
           "[cli][external]") {
   const fs::path head = scratch_dir() / "never.json";

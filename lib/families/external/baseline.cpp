@@ -8,7 +8,9 @@
 //   path inside --baseline-dir (the base checkout);
 // - gobench: `package` becomes the same relative path inside --baseline-dir;
 // - command: `command` becomes the variant's `baseline_command` when it has one, and
-//   the commands run in --baseline-dir (a relative `cwd` inside it) when given.
+//   the commands run in --baseline-dir (a relative `cwd` inside it) when given;
+// - an external_command variant inside a built-in family: the same as command (its
+//   family's own variants run inside velo and have no external base).
 // A case the base build cannot be found for is measured on the head side only and
 // its base side is reported skipped with the reason (never silently dropped).
 #include <filesystem>
@@ -82,12 +84,16 @@ std::variant<Params, std::string> command_base_params(const Params& params, cons
 
 }  // namespace
 
-const BaseParams* base_params_for(std::string_view family) {
+const BaseParams* base_params_for(std::string_view family, std::string_view impl) {
   static const std::map<std::string, BaseParams, std::less<>> table = {
       {"command", command_base_params},
       {"gbench", gbench_base_params},
       {"gobench", gobench_base_params},
   };
+  // An external_command variant's `command`, `baseline_command` and `cwd` mean what
+  // the command family's do.
+  static const BaseParams external_command = command_base_params;
+  if (impl == "external_command") return &external_command;
   const auto found = table.find(family);
   return found == table.end() ? nullptr : &found->second;
 }

@@ -25,7 +25,9 @@ struct BaseBuild {
 // replaced by the base binary), or why the case has no base build.
 using BaseParams = std::function<std::variant<Params, std::string>(const Params&, const BaseBuild&)>;
 
-// The base parameters of `family`'s cases; nullptr for a family with no external base.
-const BaseParams* base_params_for(std::string_view family);
+// The base parameters of the cases of implementation `impl` of `family`: the external
+// families' cases, and external_command variants inside any family; nullptr for a
+// case with no external base (velo's own implementations).
+const BaseParams* base_params_for(std::string_view family, std::string_view impl);
 
 }  // namespace velo::external
