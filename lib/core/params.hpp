@@ -37,6 +37,10 @@ struct ParamSpec {
   std::vector<std::string> choices;  // for ParamType::choice
   std::optional<double> min;         // inclusive
   std::optional<double> max;         // inclusive
+  // false: left out of case ids and table groups, and given one value only. For what
+  // does not change what a case measures (baseline_command: the base side's command),
+  // so adding it keeps a case's id and its history.
+  bool in_id = true;
 };
 
 // Checks `value` against `spec` and converts it to the spec's canonical type

@@ -102,6 +102,12 @@ Status coerce_values(MatrixKey& key, const SourceLocation& fallback) {
   for (std::size_t i = 0; i < key.raw->size(); ++i) {
     const SourceLocation where = key.where && i < key.where->size() ? (*key.where)[i] : fallback;
     const std::string prefix = key.override_from ? fmt::format("--param {}: ", key.override_from->text) : "";
+    if (i == 1 && !key.spec->in_id) {
+      // Out of the id, two values would give two cases one id.
+      return make_error(fmt::format("{}parameter '{}' takes one value, not a list: it is not part of case ids",
+                                    prefix, key.name),
+                        key.override_from ? SourceLocation{} : where);
+    }
     auto coerced = coerce_param(*key.spec, (*key.raw)[i]);
     if (!coerced) return make_error(prefix + coerced.error().message, key.override_from ? SourceLocation{} : where);
     const std::string text = format_param(*coerced, key.spec->type);
@@ -198,6 +204,7 @@ std::string key_values(const std::vector<MatrixKey>& matrix, const std::vector<s
     // never split a comparison; keeping them out of the group keeps variants that
     // do not take them in the same table.
     if (group_only && matrix[k].origin != Origin::scenario) continue;
+    if (!matrix[k].spec->in_id) continue;
     std::string value = format_param(matrix[k].values[point[k]], matrix[k].spec->type);
     if (matrix[k].spec->type == ParamType::text) value = id_text(value);
     parts.emplace_back(matrix[k].name, std::move(value));

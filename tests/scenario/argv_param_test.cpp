@@ -150,3 +150,32 @@ TEST_CASE("an external_command variant in a built-in family takes its command as
   REQUIRE_FALSE(bad);
   CHECK_THAT(bad.error().describe(), Catch::Matchers::Contains("argv.toml:7"));
 }
+
+TEST_CASE("baseline_command is not part of case ids and takes one value", "[scenario][argv]") {
+  // Adding a base command to a variant must not change its id (nor its history).
+  const auto plain = cases_of("[[variant]]\nname = \"v\"\nimpl = \"command\"\nparams = { command = [\"./a\"] }\n");
+  const auto with_base = cases_of("[[variant]]\nname = \"v\"\nimpl = \"command\"\n"
+                                  "params = { command = [\"./a\"], baseline_command = [\"./old\"] }\n");
+  REQUIRE(plain.size() == 1);
+  REQUIRE(with_base.size() == 1);
+  CHECK(with_base[0].id == plain[0].id);
+  CHECK(with_base[0].group == plain[0].group);
+  CHECK(with_base[0].params.text("baseline_command") == "./old");
+  // The same for an external_command variant of a built-in family.
+  auto external = velo::parse_scenario(
+      "[scenario]\nname = \"c\"\nfamily = \"counters\"\n[params]\nthreads = 1\nincrements = 10\n"
+      "[[variant]]\nname = \"go\"\nimpl = \"external_command\"\n"
+      "params = { command = [\"./a\"], baseline_command = [\"./old\"] }\n",
+      "argv.toml", velo::registry());
+  REQUIRE(external);
+  auto external_cases = velo::expand_cases({*external}, {}, velo::registry());
+  REQUIRE(external_cases);
+  REQUIRE(external_cases->size() == 1);
+  CHECK((*external_cases)[0].id.find("baseline_command") == std::string::npos);
+  CHECK((*external_cases)[0].id.find("command=") != std::string::npos);
+  // An axis of base commands would give two cases one id: refused at its line.
+  const std::string axis = error_of("[[variant]]\nname = \"v\"\nimpl = \"command\"\n"
+                                    "params = { command = [\"./a\"], baseline_command = [[\"./x\"], [\"./y\"]] }\n");
+  CHECK_THAT(axis, Catch::Matchers::Contains("argv.toml:7"));
+  CHECK_THAT(axis, Catch::Matchers::Contains("parameter 'baseline_command' takes one value, not a list"));
+}

@@ -40,8 +40,10 @@ std::vector<ParamSpec> command_params() {
       text("command", std::string(kNone),
            "the program and its arguments, split into words like a shell would (quotes, backslashes) but run "
            "without one; {name} is replaced by parameter name"),
-      text("baseline_command", std::string(kNone),
-           "in a paired run (--baseline-dir, --baseline-binary): the base side's command, written like command"),
+      {.name = "baseline_command", .type = ParamType::text, .default_value = std::string(kNone),
+       .doc = "in a paired run (--baseline-dir, --baseline-binary): the base side's command, written like command "
+              "(not part of the case id)",
+       .in_id = false},
       {.name = "shell", .type = ParamType::boolean, .default_value = false,
        .doc = "run command, setup, prepare and cleanup through /bin/sh -c (the shell's start-up is then timed)"},
       text("setup", std::string(kNone), "run once per worker process before the first run (untimed)"),

@@ -173,7 +173,9 @@ Implementation external_command_variant() {
               {.name = "command", .type = ParamType::text, .default_value = std::string(kNone),
                .doc = "the program and its arguments (no shell); {param}, {repetitions}, {min_time} substituted"},
               {.name = "baseline_command", .type = ParamType::text, .default_value = std::string(kNone),
-               .doc = "in a paired run (--baseline-dir): the base side's command, written like command"},
+               .doc = "in a paired run (--baseline-dir): the base side's command, written like command (not "
+                      "part of the case id)",
+               .in_id = false},
               {.name = "cwd", .type = ParamType::text, .default_value = std::string("."),
                .doc = "working directory of the program"},
               {.name = "output", .type = ParamType::choice, .default_value = std::string("go"),
